@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from javon.access.models import ApiToken
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created", "last_used", "revoked"]
+    readonly_fields = ["prefix", "key_hash", "created", "last_used"]

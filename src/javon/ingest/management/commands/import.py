@@ -1,0 +1,79 @@
+"""javon import PATH... [--collection C] [--type T] [--language L] [--access RULE] [--json] [--wait]"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from javon.catalog.models import WorkType
+from javon.ingest import services
+from javon.ingest.models import ImportItem
+from javon.ingest.runner import drain
+from javon.search import services as search_services
+
+
+class Command(BaseCommand):
+    help = "Import files and folders (recursively) as works, with sidecar NAME.json or CSV manifest metadata."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", help="files or folders")
+        parser.add_argument("--collection", help="put the works in this collection (Parent/Child)")
+        parser.add_argument("--type", choices=WorkType.values, help="type of the works")
+        parser.add_argument("--language", help="language of the works (uz, ru, en, …); detected if omitted")
+        parser.add_argument("--json", action="store_true", help="print a JSON report")
+        parser.add_argument("--wait", action="store_true", help="return only when the works are searchable")
+        parser.add_argument("--timeout", type=float, default=3600.0, help="seconds --wait waits at most")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        defaults: dict[str, Any] = {}
+        if opts["collection"]:
+            defaults["collections"] = [opts["collection"]]
+        if opts["type"]:
+            defaults["type"] = opts["type"]
+        if opts["language"]:
+            defaults["languages"] = [opts["language"]]
+        job = services.import_paths(opts["paths"], defaults=defaults, actor="cli")
+        total = job.items.count()
+        if not opts["json"]:
+            self.stderr.write(f"import {job.pk}: {total} file(s) admitted")
+        if opts["wait"]:
+            deadline = time.monotonic() + opts["timeout"]
+            last = ""
+            while not services.job_finished(job) and time.monotonic() < deadline:
+                # Run queued tasks here too: --wait works with or without a separate worker.
+                ran = drain(max_tasks=5)
+                counts = job.counts()
+                done = counts["ok"] + counts["duplicate"] + counts["failed"]
+                line = f"  {done}/{counts['total']} done, {counts['failed']} failed"
+                if line != last and not opts["json"]:
+                    self.stderr.write(line)
+                    last = line
+                if not ran:
+                    time.sleep(0.2)
+            head = search_services.log_head()
+            search_services.apply_changes_if_free()
+            if not search_services.wait_until_applied(head, timeout=max(deadline - time.monotonic(), 1.0)):
+                self.stderr.write("the search index did not catch up in time; is `javon index-follow` running?")
+        report = services.job_report(job)
+        if opts["json"]:
+            self.stdout.write(
+                json.dumps({"items": report["items"], "counts": report["counts"], "job": job.pk}, ensure_ascii=False)
+            )
+        else:
+            for item in report["items"]:
+                mark = {"ok": "ok  ", "duplicate": "dup ", "failed": "FAIL"}.get(item["status"], item["status"][:4])
+                tail = f" → work {item['work_id']}" if item["work_id"] else ""
+                err = f": {item['error']}" if item["error"] and item["status"] == ImportItem.Status.FAILED else ""
+                self.stdout.write(f"{mark} {item['path']}{tail}{err}")
+            c = report["counts"]
+            self.stdout.write(
+                f"{c['ok']} imported, {c['duplicate']} duplicate, {c['failed']} failed, "
+                f"{c['queued'] + c['processing']} waiting"
+            )
+        if report["counts"]["failed"]:
+            # Scripts see that something failed; the report says what, item by item.
+            sys.exit(1)

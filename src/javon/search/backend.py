@@ -1,0 +1,109 @@
+"""The search backend protocol and its loader (like Django's cache framework).
+
+The backend only indexes and answers; building documents from the catalogue and the
+query language live in documents.py and query.py, the same for every backend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from javon.search.query import ParsedQuery
+
+
+@dataclass
+class IndexPage:
+    number: int
+    text: str
+
+
+@dataclass
+class IndexDocument:
+    """What is searchable about one work."""
+
+    work_id: int
+    title: str
+    alt_titles: list[str]
+    creators: list[str]
+    subjects: list[str]
+    abstract: str
+    type: str
+    languages: list[str]
+    year: int | None
+    collections: list[str]
+    created: float
+    pages: list[IndexPage] = field(default_factory=list)
+
+
+@dataclass
+class Filters:
+    type: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    collection: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    work_id: int
+    score: float
+    page: int | None = None
+    snippet: str = ""
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+
+
+class SearchBackend(Protocol):
+    def replace(self, work_ids: list[int], documents: list[IndexDocument]) -> None:
+        """Drop the given works from the index and add the documents, in one commit."""
+
+    def clear(self) -> None: ...
+
+    def search(
+        self,
+        query: ParsedQuery,
+        filters: Filters,
+        *,
+        offset: int = 0,
+        limit: int = 10,
+        sort: str = "relevance",
+        facets: bool = True,
+    ) -> SearchResult: ...
+
+    def pages_of_work(self, query: ParsedQuery, work_id: int, limit: int = 50) -> list[tuple[int, float]]:
+        """Pages of one work that match, best first, as (page number, score)."""
+
+    def count(self) -> int: ...
+
+    def position(self) -> int:
+        """The id of the last change-log entry this index applied."""
+
+    def set_position(self, position: int, gaps: list[tuple[int, float]]) -> None: ...
+
+    def gaps(self) -> list[tuple[int, float]]: ...
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, index_dir: str) -> SearchBackend:
+    cls = import_string(path)
+    return cls(index_dir)  # type: ignore[no-any-return]
+
+
+def get_backend() -> SearchBackend:
+    return _load(settings.SEARCH_BACKEND, str(settings.SEARCH_INDEX_DIR))
+
+
+def reset_backends() -> None:
+    """Forget loaded backends (tests that switch index directories)."""
+    _load.cache_clear()

@@ -1,0 +1,276 @@
+"""What search does: log changes, keep the local index following the log, answer queries.
+
+The database is the truth; the index is derived. Every change to something searchable
+writes an IndexChange row in the same transaction (work_changed); each machine's index
+applies the log in order (apply_changes) and remembers its position, so several web
+machines each keep a replica that converges, and a stopped one catches up.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from javon.search.backend import Filters, IndexDocument, IndexPage, SearchBackend, get_backend
+from javon.search.models import IndexChange
+from javon.search.query import ParsedQuery, parse
+from javon.text import analyze
+
+log = logging.getLogger(__name__)
+
+APPLY_BATCH = 500
+GAP_PATIENCE = 300.0  # seconds a missing log id may still be an open transaction
+SNIPPET_WORDS = 30
+
+
+def work_changed(work_id: int) -> None:
+    """Log that a work's searchable content changed. Call inside the changing transaction."""
+    IndexChange.objects.create(work_id=work_id)
+    if settings.SEARCH_SYNC:
+        transaction.on_commit(apply_changes)
+
+
+# ------------------------------------------------------------------ building documents
+def build_documents(work_ids: list[int]) -> list[IndexDocument]:
+    """Index documents for the works that are ready; missing or unready works get none."""
+    from javon.catalog.models import Work
+    from javon.storage.models import FileRole, PageText
+
+    works = Work.objects.filter(pk__in=work_ids, status=Work.Status.READY).prefetch_related(
+        "contributions__agent", "subjects", "collections", "alternative_titles"
+    )
+    pages_by_work: dict[int, list[IndexPage]] = {}
+    for work_id, number, text in (
+        PageText.objects.filter(file__work_id__in=work_ids, file__role=FileRole.ORIGINAL)
+        .order_by("file__work_id", "file_id", "number")
+        .values_list("file__work_id", "number", "text")
+        .iterator(chunk_size=2000)
+    ):
+        pages_by_work.setdefault(work_id, []).append(IndexPage(number, text))
+    docs = []
+    for work in works:
+        docs.append(
+            IndexDocument(
+                work_id=work.pk,
+                title=work.title,
+                alt_titles=[t.title for t in work.alternative_titles.all()],
+                creators=[c.agent.name for c in work.contributions.all()],
+                subjects=[s.term for s in work.subjects.all()] + list(work.keywords),
+                abstract=work.abstract,
+                type=work.type,
+                languages=list(work.languages),
+                year=work.year,
+                collections=[c.slug for c in work.collections.all()],
+                created=work.created.timestamp(),
+                pages=pages_by_work.get(work.pk, []),
+            )
+        )
+    return docs
+
+
+# ------------------------------------------------------------------ following the log
+def apply_changes(backend: SearchBackend | None = None, batch: int = APPLY_BATCH) -> int:
+    """Apply the change log to the local index from where it stopped. Returns changes applied.
+
+    Ids are assigned at insert, but transactions commit in any order: an id below one we
+    have seen may still appear. Missing ids are kept as gaps and looked at again until
+    they show up or GAP_PATIENCE has passed (the transaction rolled back).
+    """
+    backend = backend or get_backend()
+    applied = 0
+    while True:
+        position = backend.position()
+        now = time.time()
+        gaps = [(i, t) for i, t in backend.gaps() if now - t < GAP_PATIENCE]
+        gap_ids = [i for i, _ in gaps]
+        rows = list(IndexChange.objects.filter(id__gt=position).order_by("id").values_list("id", "work_id")[:batch])
+        if gap_ids:
+            rows += list(IndexChange.objects.filter(id__in=gap_ids).values_list("id", "work_id"))
+        if not rows:
+            backend.set_position(position, gaps)
+            return applied
+        work_ids = sorted({w for _, w in rows})
+        backend.replace(work_ids, build_documents(work_ids))
+        seen = {i for i, _ in rows}
+        new_max = max([position, *seen])
+        fresh_gaps = [(i, now) for i in range(position + 1, new_max) if i not in seen]
+        remaining = [(i, t) for i, t in gaps if i not in seen] + fresh_gaps
+        backend.set_position(new_max, remaining)
+        applied += len(rows)
+        if len(rows) < batch:
+            return applied
+
+
+def apply_changes_if_free() -> bool:
+    """Apply the log here unless another process on this machine holds the index writer."""
+    try:
+        apply_changes()
+    except ValueError as exc:  # tantivy: "Failed to acquire Lockfile: LockBusy"
+        if "lock" not in str(exc).lower():
+            raise
+        return False
+    return True
+
+
+def follow(interval: float = 0.5, stop: Callable[[], bool] = lambda: False) -> None:
+    """`javon index-follow`: keep this machine's index applying the change log."""
+    from django.db import close_old_connections
+
+    backend = get_backend()
+    while not stop():
+        close_old_connections()
+        try:
+            applied = apply_changes(backend)
+        except Exception:
+            # The follower must outlive a bad document or a lost connection.
+            log.exception("applying the index change log failed; retrying")
+            applied = 0
+            time.sleep(min(interval * 10, 5))
+        if not applied:
+            time.sleep(interval)
+
+
+def log_head() -> int:
+    return int(IndexChange.objects.aggregate(m=Max("id"))["m"] or 0)
+
+
+def wait_until_applied(position: int, timeout: float = 600.0) -> bool:
+    """Block until this machine's index has applied the log up to `position`."""
+    backend = get_backend()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if backend.position() >= position and not any(i <= position for i, _ in backend.gaps()):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def reindex(batch: int = 200) -> int:
+    """Rebuild the whole index from the database."""
+    from javon.catalog.models import Work
+
+    backend = get_backend()
+    head = log_head()
+    backend.clear()
+    ids = list(Work.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        backend.replace(chunk, build_documents(chunk))
+    backend.set_position(head, [])
+    # Changes logged while we rebuilt are applied on top.
+    apply_changes(backend)
+    return len(ids)
+
+
+# ------------------------------------------------------------------ searching
+@dataclass
+class SearchHit:
+    work_id: int
+    score: float
+    page: int | None
+    snippet: str
+
+
+@dataclass
+class SearchResponse:
+    query: ParsedQuery
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def make_snippet(text: str, keys: set[str], words: int = SNIPPET_WORDS) -> str:
+    """HTML: the window of `text` with the most query words, matches in <mark>, all escaped.
+
+    Highlighting follows our analysis offsets on the original text, so it marks what the
+    reader sees, whatever spelling or script matched.
+    """
+    tokens = analyze(text)
+    if not tokens:
+        return ""
+    matched = [i for i, t in enumerate(tokens) if t.key in keys or t.stem in keys]
+    if matched:
+        best, best_count = matched[0], 0
+        for i in matched:
+            count = sum(1 for j in matched if i <= j < i + words)
+            if count > best_count:
+                best, best_count = i, count
+        first = max(0, best - words // 4)
+    else:
+        first = 0
+    last = min(len(tokens), first + words) - 1
+    marks = set(matched)
+    out: list[str] = ["… " if first > 0 else ""]
+    # At the very start or end of the text, keep what stands outside the words ("<", ".").
+    cursor = 0 if first == 0 else tokens[first].start
+    for i in range(first, last + 1):
+        t = tokens[i]
+        out.append(html.escape(text[cursor : t.start]))
+        piece = html.escape(text[t.start : t.end])
+        out.append(f"<mark>{piece}</mark>" if i in marks else piece)
+        cursor = t.end
+    if last < len(tokens) - 1:
+        out.append(" …")
+    else:
+        out.append(html.escape(text[cursor : cursor + 40]))
+    return "".join(out).strip()
+
+
+def search(
+    q: str,
+    filters: Filters | None = None,
+    *,
+    page: int = 1,
+    per_page: int = 10,
+    sort: str = "relevance",
+    snippets: bool = True,
+) -> SearchResponse:
+    from javon.catalog.models import Work
+    from javon.storage.models import FileRole, PageText
+
+    query = parse(q)
+    backend = get_backend()
+    offset = max(page - 1, 0) * per_page
+    result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
+    keys = query.highlight_keys()
+    hits: list[SearchHit] = []
+    abstracts = dict(Work.objects.filter(pk__in=[h.work_id for h in result.hits]).values_list("pk", "abstract"))
+    for h in result.hits:
+        page_no: int | None = None
+        snippet = ""
+        if snippets and not query.is_empty:
+            best = backend.pages_of_work(query, h.work_id, limit=1)
+            if best:
+                page_no = best[0][0]
+                text = (
+                    PageText.objects.filter(file__work_id=h.work_id, file__role=FileRole.ORIGINAL, number=page_no)
+                    .values_list("text", flat=True)
+                    .first()
+                )
+                snippet = make_snippet(text or "", keys)
+            if not snippet and abstracts.get(h.work_id):
+                snippet = make_snippet(abstracts[h.work_id], keys)
+        hits.append(SearchHit(h.work_id, h.score, page_no, snippet))
+    return SearchResponse(query=query, total=result.total, hits=hits, facets=result.facets)
+
+
+def search_in_work(work_id: int, q: str, limit: int = 50) -> list[tuple[int, str]]:
+    """Pages of one work that match, with snippets."""
+    from javon.storage.models import FileRole, PageText
+
+    query = parse(q)
+    pages = get_backend().pages_of_work(query, work_id, limit=limit)
+    texts = dict(
+        PageText.objects.filter(
+            file__work_id=work_id, file__role=FileRole.ORIGINAL, number__in=[p for p, _ in pages]
+        ).values_list("number", "text")
+    )
+    keys = query.highlight_keys()
+    return [(p, make_snippet(texts.get(p, ""), keys)) for p, _ in pages]

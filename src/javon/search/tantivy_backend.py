@@ -1,0 +1,372 @@
+"""The tantivy backend: one local index per machine, fed our own tokens.
+
+Each work is one "work" document (metadata and the whole text, for matching, ranking and
+facets) plus one "page" document per page (to tell which page a hit is on). Text fields
+receive javon.text keys as pre-tokenized text, so the same analysis applies at index and
+query time; field tokenizers are plain whitespace so query keys pass through unchanged.
+Large bodies are not stored: ids come from a fast field, display text from the database.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from javon.search.backend import Filters, Hit, IndexDocument, SearchResult
+from javon.search.query import Clause, ParsedQuery, TermKeys
+from javon.text import Token, analyze
+
+log = logging.getLogger(__name__)
+
+WORK, PAGE = 0, 1
+# Field weights for exact keys; stems count for less, so the exact form ranks first.
+KEY_FIELDS = {"title": 3.0, "alt_title": 2.5, "creators": 2.0, "subjects": 1.5, "abstract": 1.0, "body": 1.0}
+STEM_WEIGHT = 0.6
+FIELD_GROUPS = {
+    None: list(KEY_FIELDS),
+    "title": ["title", "alt_title"],
+    "creators": ["creators"],
+    "subjects": ["subjects"],
+}
+PAGE_GAP = 10  # positions left between pages so that a phrase never spans two pages
+MAX_PREFIX_TERMS = 200
+SCHEMA_VERSION = 1
+FACETS = {"type": 20, "language": 20, "year": 400, "collection": 50}
+
+
+def _lang_hint(languages: list[str]) -> str | None:
+    for code in languages:
+        base = code.split("-")[0].lower()
+        if base in {"uz", "ru", "en"}:
+            return base
+    return None
+
+
+def _build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("kind", indexed=True, fast=True)
+    sb.add_unsigned_field("work_id", stored=True, indexed=True, fast=True)
+    sb.add_unsigned_field("page", stored=True, indexed=True, fast=True)
+    for name in KEY_FIELDS:
+        sb.add_text_field(name, tokenizer_name="ws", index_option="position")
+        sb.add_text_field(name + "_s", tokenizer_name="ws", index_option="freq")
+    for name in ("type", "language", "collection", "title_sort"):
+        sb.add_text_field(name, tokenizer_name="raw", fast=True)
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_float_field("created", indexed=False, fast=True)
+    return sb.build()
+
+
+class TantivyBackend:
+    def __init__(self, index_dir: str) -> None:
+        self.path = Path(index_dir)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self.schema = _build_schema()
+        version_file = self.path / "schema-version"
+        if version_file.exists() and version_file.read_text().strip() != str(SCHEMA_VERSION):
+            # A new schema: start afresh; `javon reindex` (or following the log from 0) refills it.
+            for child in self.path.iterdir():
+                if child.is_file():
+                    child.unlink()
+        self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        self.index.register_tokenizer("ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+        version_file.write_text(str(SCHEMA_VERSION))
+        self._last_reload = 0.0
+
+    # ---------------------------------------------------------------- writing
+    def _pre(self, tokens: list[Token], attr: str, offset: int = 0) -> tantivy.PreTokenizedString:
+        values = [getattr(t, attr) for t in tokens]
+        toks = [tantivy.Token(v, t.position + offset, t.start, t.end) for v, t in zip(values, tokens, strict=True) if v]
+        return tantivy.PreTokenizedString(" ".join(values), toks)
+
+    def _add_text(self, doc: tantivy.Document, name: str, tokens: list[Token]) -> None:
+        if tokens:
+            doc.add_pre_tokenized_text(name, self._pre(tokens, "key"))
+            doc.add_pre_tokenized_text(name + "_s", self._pre(tokens, "stem"))
+
+    def _documents(self, d: IndexDocument) -> Iterable[tantivy.Document]:
+        lang = _lang_hint(d.languages)
+        work = tantivy.Document()
+        work.add_unsigned("kind", WORK)
+        work.add_unsigned("work_id", d.work_id)
+        work.add_unsigned("page", 0)
+        self._add_text(work, "title", analyze(d.title, lang))
+        for alt in d.alt_titles:
+            self._add_text(work, "alt_title", analyze(alt, lang))
+        for creator in d.creators:
+            self._add_text(work, "creators", analyze(creator, None))
+        for subject in d.subjects:
+            self._add_text(work, "subjects", analyze(subject, lang))
+        self._add_text(work, "abstract", analyze(d.abstract, lang))
+        work.add_text("type", d.type)
+        for code in d.languages or ["und"]:
+            work.add_text("language", code)
+        for collection in d.collections:
+            work.add_text("collection", collection)
+        work.add_text("title_sort", " ".join(t.key for t in analyze(d.title, lang))[:200])
+        if d.year is not None:
+            work.add_integer("year", d.year)
+        work.add_float("created", d.created)
+
+        body_tokens: list[Token] = []
+        offset = 0
+        pages: list[tantivy.Document] = []
+        for page in d.pages:
+            tokens = analyze(page.text, lang)
+            if not tokens:
+                continue
+            page_doc = tantivy.Document()
+            page_doc.add_unsigned("kind", PAGE)
+            page_doc.add_unsigned("work_id", d.work_id)
+            page_doc.add_unsigned("page", page.number)
+            self._add_text(page_doc, "body", tokens)
+            pages.append(page_doc)
+            # The work document's body continues positions across pages, with a gap.
+            body_tokens.extend(
+                Token(t.text, t.key, t.stem, t.loose, t.start, t.end, t.position + offset) for t in tokens
+            )
+            offset = body_tokens[-1].position + PAGE_GAP
+        if body_tokens:
+            work.add_pre_tokenized_text("body", self._pre(body_tokens, "key"))
+            work.add_pre_tokenized_text("body_s", self._pre(body_tokens, "stem"))
+        yield work
+        yield from pages
+
+    def replace(self, work_ids: list[int], documents: list[IndexDocument]) -> None:
+        with self._lock:
+            writer = self.index.writer(heap_size=200_000_000, num_threads=1)
+            try:
+                if work_ids:
+                    # delete_documents_by_term takes a Python int as i64 and misses u64 terms.
+                    writer.delete_documents_by_query(
+                        tantivy.Query.term_set_query(self.schema, "work_id", list(work_ids))
+                    )
+                for d in documents:
+                    for doc in self._documents(d):
+                        writer.add_document(doc)
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            self.index.reload()
+
+    def clear(self) -> None:
+        with self._lock:
+            writer = self.index.writer(heap_size=50_000_000, num_threads=1)
+            writer.delete_all_documents()
+            writer.commit()
+            writer.wait_merging_threads()
+            self.index.reload()
+
+    # ---------------------------------------------------------------- reading
+    def _searcher(self) -> tantivy.Searcher:
+        now = time.monotonic()
+        if now - self._last_reload > 0.2:
+            # Another process (the index follower) may have committed since.
+            self.index.reload()
+            self._last_reload = now
+        return self.index.searcher()
+
+    def _term(self, field: str, term: TermKeys, weight: float) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        out = [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, field, term.key), weight),
+            )
+        ]
+        if term.stem and term.stem != term.key:
+            out.append(
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boost_query(
+                        tantivy.Query.term_query(self.schema, field + "_s", term.stem, index_option="freq"),
+                        weight * STEM_WEIGHT,
+                    ),
+                )
+            )
+        else:
+            out.append(
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boost_query(
+                        tantivy.Query.term_query(self.schema, field + "_s", term.key, index_option="freq"),
+                        weight * STEM_WEIGHT,
+                    ),
+                )
+            )
+        return out
+
+    def _prefix(
+        self, searcher: tantivy.Searcher, field: str, prefix: str, weight: float
+    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        # tantivy's parser has no exact prefix query; expand through the term dictionary.
+        terms = searcher.terms_with_prefix(field, prefix, limit=MAX_PREFIX_TERMS)
+        values = [t for t, _count in terms] if terms else []
+        if not values:
+            return []
+        return [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.boost_query(tantivy.Query.term_set_query(self.schema, field, values), weight),
+            )
+        ]
+
+    def _clause(self, searcher: tantivy.Searcher, clause: Clause, fields: list[str]) -> tantivy.Query:
+        alternatives: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for variant in clause.variants:
+            if clause.phrase and len(variant) > 1:
+                for f in fields:
+                    phrase = tantivy.Query.phrase_query(self.schema, f, [t.key for t in variant])
+                    alternatives.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, KEY_FIELDS[f])))
+                continue
+            musts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+            for i, term in enumerate(variant):
+                shoulds: list[tuple[tantivy.Occur, tantivy.Query]] = []
+                is_prefix = clause.prefix and i == len(variant) - 1
+                for f in fields:
+                    if is_prefix:
+                        shoulds += self._prefix(searcher, f, term.key, KEY_FIELDS[f])
+                    else:
+                        shoulds += self._term(f, term, KEY_FIELDS[f])
+                if not shoulds:
+                    musts = []
+                    break
+                musts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(shoulds)))
+            if musts:
+                alternatives.append((tantivy.Occur.Should, tantivy.Query.boolean_query(musts)))
+        if not alternatives:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.boolean_query(alternatives)
+
+    def _text_query(
+        self, searcher: tantivy.Searcher, query: ParsedQuery, fields_override: list[str] | None = None
+    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for group in query.groups:
+            ors = [
+                (tantivy.Occur.Should, self._clause(searcher, c, fields_override or FIELD_GROUPS[c.field]))
+                for c in group
+            ]
+            parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(ors)))
+        for clause in query.excluded:
+            parts.append(
+                (tantivy.Occur.MustNot, self._clause(searcher, clause, fields_override or FIELD_GROUPS[clause.field]))
+            )
+        return parts
+
+    def _filters(self, query: ParsedQuery, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        parts: list[tuple[tantivy.Occur, tantivy.Query]] = [
+            (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", WORK))
+        ]
+        for name, values in (
+            ("type", filters.type),
+            ("language", filters.language),
+            ("collection", filters.collection),
+        ):
+            if values:
+                parts.append((tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, name, values)))
+        lo = max(v for v in (filters.year_from, query.year_from, -10_000) if v is not None)
+        hi = min(v for v in (filters.year_to, query.year_to, 10_000) if v is not None)
+        if lo > -10_000 or hi < 10_000:
+            parts.append(
+                (tantivy.Occur.Must, tantivy.Query.range_query(self.schema, "year", tantivy.FieldType.Integer, lo, hi))
+            )
+        return parts
+
+    def search(
+        self,
+        query: ParsedQuery,
+        filters: Filters,
+        *,
+        offset: int = 0,
+        limit: int = 10,
+        sort: str = "relevance",
+        facets: bool = True,
+    ) -> SearchResult:
+        searcher = self._searcher()
+        parts = self._filters(query, filters) + self._text_query(searcher, query)
+        q = tantivy.Query.boolean_query(parts)
+        kwargs: dict[str, Any] = {"limit": max(limit, 1), "offset": offset, "count": True}
+        if sort in {"year", "-year", "title", "-title", "new"}:
+            field_name = {
+                "year": "year",
+                "-year": "year",
+                "title": "title_sort",
+                "-title": "title_sort",
+                "new": "created",
+            }[sort]
+            kwargs["order_by_field"] = field_name
+            kwargs["order"] = tantivy.Order.Asc if sort in {"year", "title"} else tantivy.Order.Desc
+        elif query.is_empty:
+            kwargs["order_by_field"] = "created"
+        result = searcher.search(q, **kwargs)
+        addresses = [addr for _score, addr in result.hits]
+        ids = searcher.fast_field_values("work_id", addresses) if addresses else []
+        hits = [
+            Hit(work_id=int(work_id), score=float(score) if isinstance(score, float) else 0.0)
+            for (score, _addr), work_id in zip(result.hits, ids, strict=True)
+        ][:limit]
+        facet_counts: dict[str, dict[str, int]] = {}
+        if facets:
+            aggs = {name: {"terms": {"field": name, "size": size}} for name, size in FACETS.items()}
+            raw = searcher.aggregate(q, aggs)
+            for name in FACETS:
+                buckets = raw.get(name, {}).get("buckets", [])
+                facet_counts[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+        return SearchResult(total=int(result.count or 0), hits=hits, facets=facet_counts)
+
+    def pages_of_work(self, query: ParsedQuery, work_id: int, limit: int = 50) -> list[tuple[int, float]]:
+        if query.is_empty:
+            return []
+        searcher = self._searcher()
+        text_parts = self._text_query(searcher, query, fields_override=["body"])
+        # On a page, every word need not be present: rank pages by how much of the query they hold.
+        shoulds = [(tantivy.Occur.Should, q) for occur, q in text_parts if occur == tantivy.Occur.Must]
+        if not shoulds:
+            return []
+        q = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", PAGE)),
+                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "work_id", work_id)),
+                (tantivy.Occur.Must, tantivy.Query.boolean_query(shoulds)),
+            ]
+        )
+        result = searcher.search(q, limit=limit, count=False)
+        addresses = [addr for _score, addr in result.hits]
+        pages = searcher.fast_field_values("page", addresses) if addresses else []
+        return [(int(p), float(s)) for (s, _a), p in zip(result.hits, pages, strict=True)]
+
+    def count(self) -> int:
+        searcher = self._searcher()
+        return int(searcher.search(tantivy.Query.term_query(self.schema, "kind", WORK), limit=1).count or 0)
+
+    # ---------------------------------------------------------------- replica position
+    def _position_file(self) -> Path:
+        return self.path / "position.json"
+
+    def _read_position(self) -> dict[str, Any]:
+        try:
+            return dict(json.loads(self._position_file().read_text()))
+        except (FileNotFoundError, ValueError):
+            return {"position": 0, "gaps": []}
+
+    def position(self) -> int:
+        return int(self._read_position()["position"])
+
+    def gaps(self) -> list[tuple[int, float]]:
+        return [(int(i), float(t)) for i, t in self._read_position().get("gaps", [])]
+
+    def set_position(self, position: int, gaps: list[tuple[int, float]]) -> None:
+        tmp = self._position_file().with_suffix(".tmp")
+        tmp.write_text(json.dumps({"position": position, "gaps": gaps}))
+        os.replace(tmp, self._position_file())

@@ -1,0 +1,195 @@
+"""analyze(), fold() and query_variants(): the one analysis used at index and query time.
+
+A text is read once as a whole ("reading"): its language decides how every token is
+keyed and stemmed.  Per token the rules are:
+
+* Latin word  -> key = fold_latin (same for every language, so an Uzbek word in an
+  English book gets the same key as in an Uzbek one); stem by the reading's language.
+* Cyrillic word -> Uzbek (transliterated to the Latin key) when the reading is Uzbek or the
+  word has ў қ ғ ҳ; otherwise Russian (key stays Cyrillic, ё -> е, Snowball stem).
+* numbers and other scripts -> lower-cased NFC, not stemmed.
+
+Readings: "uz", "uzc" (Uzbek in the 2023 draft where a bare c is ch), "ru", "en", "other".
+A short query can be read several ways ("китоб": Uzbek or Russian?); query_variants returns
+each distinct reading so that the search backend can OR them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .detect import EN, RU, UZ_CYRL, UZ_LATN, detect_language
+from .normalize import (
+    APOSTROPHES,
+    OKINA,
+    TUTUQ,
+    clean,
+    clean_cyrillic,
+    fold_latin,
+    fold_russian,
+    has_reformed_letters,
+    unify_apostrophes,
+)
+from .stem import stem_en, stem_ru
+from .stem_uz import stem_uz
+from .tokenize import CYRL, LATN, WORD_RE, iter_words, script_of
+from .translit import cyr_word_to_latin_lower
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # surface form exactly as in the original text
+    key: str  # exact folded search key
+    stem: str  # key after stemming (== key when no stemmer applies)
+    loose: str  # looser secondary key (never merged into key)
+    start: int  # text[start:end] == self.text
+    end: int
+    position: int  # 0-based word position
+
+
+READINGS = ("uz", "uzc", "ru", "en", "other")
+_UZ_CYR_LETTERS = frozenset("ўқғҳЎҚҒҲ")
+_APOS = frozenset(APOSTROPHES)
+
+# ------------------------------------------------------------------ loose keys
+
+_H_RE = re.compile("(?<![sc])h")
+
+
+@lru_cache(maxsize=200_000)
+def loose_latin(key: str) -> str:
+    """Secondary key for Uzbek: forgives dropped marks and Russian-keyboard letters.
+
+    oʻ/o/u -> o (ў typed as у, oʻ typed as o), gʻ -> g, q -> k, h -> x (ҳ typed as х),
+    sʼh -> sx, tutuq dropped.  Much looser than the key on purpose: rank it below it.
+    """
+    s = key.replace("s" + TUTUQ + "h", "sx")
+    if "h" in s:
+        s = _H_RE.sub("x", s)
+    s = s.replace(OKINA, "").replace(TUTUQ, "")
+    return s.replace("q", "k").replace("u", "o")
+
+
+_CYR_LOOSE = str.maketrans({"ў": "у", "қ": "к", "ғ": "г", "ҳ": "х"})
+
+
+def loose_cyrillic_uz(word: str) -> str:
+    """Loose key of an Uzbek Cyrillic word: ў қ ғ ҳ -> у к г х before transliteration."""
+    w = clean_cyrillic(word).translate(_CYR_LOOSE)
+    return loose_latin(unify_apostrophes(cyr_word_to_latin_lower(w)))
+
+
+def _strip_marks(key: str) -> str:
+    return key.replace(OKINA, "").replace(TUTUQ, "") if not key.isascii() else key
+
+
+# ------------------------------------------------------------------ per word
+
+
+@lru_cache(maxsize=500_000)
+def analyze_word(word: str, reading: str = "uz") -> tuple[str, str, str]:
+    """(key, stem, loose) of one surface word under a reading."""
+    script = script_of(word)
+    if script == LATN:
+        key = fold_latin(word, reading == "uzc")
+        if reading in ("uz", "uzc"):
+            return key, stem_uz(key), loose_latin(key)
+        if reading in ("en", "ru"):
+            return key, stem_en(key), _strip_marks(key)
+        return key, key, _strip_marks(key)
+    if script == CYRL:
+        if reading in ("uz", "uzc") or any(ch in _UZ_CYR_LETTERS for ch in word):
+            key = unify_apostrophes(cyr_word_to_latin_lower(word))
+            return key, stem_uz(key), loose_cyrillic_uz(word)
+        key = fold_russian(word)
+        return key, stem_ru(key), key
+    key = clean(word)
+    return key, key, key
+
+
+# ------------------------------------------------------------------ readings
+
+
+def _reading_for(lang: str | None, text: str) -> str:
+    if lang is None or lang == "auto":
+        lang = detect_language(text)
+    lang = lang.replace("_", "-")
+    if lang in ("uz", UZ_LATN, UZ_CYRL, "uz-latn", "uz-cyrl"):
+        if has_reformed_letters(text) and "ç" not in text and "Ç" not in text:
+            return "uzc"
+        return "uz"
+    if lang in (RU, EN):
+        return lang
+    if lang in READINGS:
+        return lang
+    return "other"
+
+
+def analyze(text: str, lang: str | None = None) -> list[Token]:
+    """Tokens of ``text``; ``lang`` is "uz", "ru", "en" or None/"auto" (detected)."""
+    reading = _reading_for(lang, text)
+    return _analyze_reading(text, reading)
+
+
+def _analyze_reading(text: str, reading: str) -> list[Token]:
+    tokens: list[Token] = []
+    append = tokens.append
+    n = len(text)
+    for pos, m in enumerate(WORD_RE.finditer(text)):
+        start, end = m.span()
+        # Same trailing-apostrophe rule as tokenize.iter_words, inlined for speed.
+        if (
+            end < n
+            and text[end] in _APOS
+            and text[end - 1] in "oOgG"
+            and not (start and text[start - 1] in _APOS)
+            and (end + 1 == n or not text[end + 1].isalnum())
+        ):
+            end += 1
+        word = text[start:end]
+        key, stem, loose = analyze_word(word, reading)
+        append(Token(word, key, stem, loose, start, end, pos))
+    return tokens
+
+
+def fold(word_or_text: str, lang: str | None = None) -> str:
+    """The exact key form of a string: its tokens' keys joined by single spaces."""
+    return " ".join(t.key for t in analyze(word_or_text, lang))
+
+
+def query_variants(text: str) -> list[list[Token]]:
+    """Every plausible reading of a query, as distinct token lists (most likely first)."""
+    first = _reading_for(None, text)
+    readings = [first]
+    has_latin = has_cyr = uz_letters = bare_c = False
+    for start, end in iter_words(text):
+        word = text[start:end]
+        script = script_of(word)
+        if script == LATN:
+            has_latin = True
+            low = clean(word)
+            if re.search("c(?!h)", low):
+                bare_c = True
+        elif script == CYRL:
+            has_cyr = True
+            if any(ch in _UZ_CYR_LETTERS for ch in word):
+                uz_letters = True
+    if has_latin or has_cyr:
+        readings.append("uz")
+    if has_cyr and not uz_letters:
+        readings.append("ru")
+    if has_latin:
+        readings.append("en")
+        if bare_c:
+            readings.append("uzc")
+    seen: set[tuple[tuple[str, str, str], ...]] = set()
+    out: list[list[Token]] = []
+    for reading in dict.fromkeys(readings):
+        toks = _analyze_reading(text, reading)
+        sig = tuple((t.key, t.stem, t.loose) for t in toks)
+        if sig not in seen:
+            seen.add(sig)
+            out.append(toks)
+    return out

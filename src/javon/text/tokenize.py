@@ -1,0 +1,61 @@
+"""Word segmentation with offsets into the original text.
+
+A word is a run of letters, digits and combining marks; apostrophes inside it belong to
+it (oʻqish, sheʼr, don't), and so does a final apostrophe after o/g (togʻ, bogʻ) unless
+the word was opened by a quote mark ('bog' in quotes).  Hyphens split words (vitse-prezident
+gives two tokens, 10-noyabr gives "10" and "noyabr"), as most search analysers do.
+Decimal numbers (2.5, 1,000) stay one token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from .normalize import APOSTROPHES
+
+# Letters and digits (not "_", not the two modifier-letter apostrophes, which act as
+# apostrophes), plus combining marks and invisible characters that live inside words.
+_L = "(?:[^\\W_\u02b9\u02bb\u02bc\u02bd\u02c8]|[\u0300-\u036f\u00ad\u200c\u200d])"
+_A = "[" + re.escape(APOSTROPHES) + "]"
+WORD_RE = re.compile(rf"\d+(?:[.,]\d+)+(?![^\W_])|{_L}+(?:{_A}{{1,2}}{_L}+)*")
+_APOS = frozenset(APOSTROPHES)
+
+LATN = "latn"
+CYRL = "cyrl"
+NUM = "num"
+OTHER = "other"
+
+
+@lru_cache(maxsize=200_000)
+def script_of(word: str) -> str:
+    """Script of a word by its letters: "latn", "cyrl", "num" (no letters) or "other"."""
+    cyr = lat = 0
+    for ch in word:
+        if "\u0400" <= ch <= "\u04ff":
+            cyr += 1
+        elif ch.isalpha() and ch not in _APOS:
+            if ch < "\u0250" or "\u1e00" <= ch <= "\u1eff":
+                lat += 1
+            else:
+                return OTHER
+    if not cyr and not lat:
+        return NUM
+    return CYRL if cyr >= lat else LATN
+
+
+def iter_words(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) for each word of ``text``."""
+    n = len(text)
+    for m in WORD_RE.finditer(text):
+        start, end = m.span()
+        if (
+            end < n
+            and text[end] in _APOS
+            and text[end - 1] in "oOgG"
+            and not (start > 0 and text[start - 1] in _APOS)
+            and (end + 1 == n or not text[end + 1].isalnum())
+        ):
+            end += 1  # togʻ, bogʻ: the mark belongs to the last letter
+        yield start, end

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from javon.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search", views.search, name="search"),
+    path("works/<int:work_id>", views.work, name="work"),
+    path("staff/upload", views.upload, name="upload"),
+    path("staff/jobs", views.jobs, name="jobs"),
+    path("staff/jobs/<int:job_id>", views.job, name="job"),
+]

@@ -1,0 +1,183 @@
+"""Public and staff pages: parse, call a service, render."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from javon.access import services as access
+from javon.api.schemas import prefetched_works
+from javon.catalog.models import Collection, Work, WorkType
+from javon.ingest import services as ingest
+from javon.ingest.metadata import normalise
+from javon.ingest.models import ImportJob
+from javon.search import services as search_services
+from javon.search.backend import Filters
+from javon.storage.models import File, FileRole
+from javon.web.forms import UploadForm
+
+PER_PAGE = 10
+TYPE_LABELS = dict(WorkType.choices)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    recent = (
+        Work.objects.filter(status=Work.Status.READY)
+        .prefetch_related("contributions__agent")
+        .order_by("-created", "-id")[:12]
+    )
+    collections = Collection.objects.filter(parent=None).annotate(n=Count("works"))[:20]
+    types = Work.objects.filter(status=Work.Status.READY).values("type").annotate(n=Count("id")).order_by("-n")
+    return render(
+        request,
+        "web/home.html",
+        {
+            "recent": recent,
+            "collections": collections,
+            "types": [(t["type"], TYPE_LABELS.get(t["type"], t["type"]), t["n"]) for t in types],
+            "total": Work.objects.filter(status=Work.Status.READY).count(),
+        },
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:500]
+    filters = Filters(
+        type=request.GET.getlist("type"),
+        language=request.GET.getlist("language"),
+        collection=request.GET.getlist("collection"),
+        year_from=_int(request.GET.get("year_from")),
+        year_to=_int(request.GET.get("year_to")),
+    )
+    page = min(max(_int(request.GET.get("page")) or 1, 1), 1000)
+    sort = request.GET.get("sort", "relevance")
+    if sort not in {"relevance", "year", "-year", "title", "new"}:
+        sort = "relevance"
+    response = search_services.search(q, filters, page=page, per_page=PER_PAGE, sort=sort)
+    works = prefetched_works([h.work_id for h in response.hits])
+    hits = [(works[h.work_id], h) for h in response.hits if h.work_id in works]
+    pages = max(1, (response.total + PER_PAGE - 1) // PER_PAGE)
+    base = request.GET.copy()
+    base.pop("page", None)
+    facets = {
+        "type": [(k, TYPE_LABELS.get(k, k), n) for k, n in response.facets.get("type", {}).items()],
+        "language": [(k, k, n) for k, n in response.facets.get("language", {}).items()],
+        "year": sorted(
+            ((k, k, n) for k, n in response.facets.get("year", {}).items()), key=lambda x: x[0], reverse=True
+        )[:15],
+    }
+    return render(
+        request,
+        "web/search.html",
+        {
+            "q": q,
+            "hits": hits,
+            "total": response.total,
+            "facets": facets,
+            "selected": {"type": filters.type, "language": filters.language},
+            "page": page,
+            "pages": pages,
+            "sort": sort,
+            "query_string": base.urlencode(),
+            "has_next": page < pages,
+        },
+    )
+
+
+@require_safe
+def work(request: HttpRequest, work_id: int) -> HttpResponse:
+    obj = (
+        Work.objects.prefetch_related(
+            "contributions__agent",
+            "alternative_titles",
+            "subjects",
+            "identifiers",
+            "collections",
+            Prefetch("files", queryset=File.objects.select_related("blob").order_by("id")),
+        )
+        .filter(pk=work_id)
+        .first()
+    )
+    if obj is None or not access.can_read(request.user, obj):
+        raise Http404(_("No such work"))
+    files = [f for f in obj.files.all() if f.role != FileRole.THUMBNAIL]
+    has_thumb = any(f.role == FileRole.THUMBNAIL for f in obj.files.all())
+    q = request.GET.get("q", "").strip()[:300]
+    inside = search_services.search_in_work(obj.pk, q, limit=20) if q else []
+    return render(
+        request,
+        "web/work.html",
+        {
+            "work": obj,
+            "files": files,
+            "has_thumb": has_thumb,
+            "q": q,
+            "inside": inside,
+            "type_label": TYPE_LABELS.get(obj.type, obj.type),
+        },
+    )
+
+
+@staff_member_required
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        cleaned: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "files" and v not in (None, "")}
+        metadata = normalise(cleaned, "form")
+        job = ingest.start_job(source="upload", actor=f"web:{request.user.get_username()}", user=request.user)  # type: ignore[arg-type]
+        for upload_file in form.cleaned_data["files"]:
+            name = Path(upload_file.name or "upload").name
+            with tempfile.NamedTemporaryFile(prefix="javon-upload-") as tmp:
+                for chunk in upload_file.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                ingest.admit(job, Path(tmp.name), name=name, metadata=metadata, given_as=name)
+        messages.success(request, _("Files received; they are being processed."))
+        return redirect("web:job", job_id=job.pk)
+    return render(request, "web/upload.html", {"form": form})
+
+
+@staff_member_required
+def jobs(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(ImportJob.objects.all(), 25)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "web/jobs.html", {"page": page, "jobs": [(j, j.counts()) for j in page]})
+
+
+@staff_member_required
+def job(request: HttpRequest, job_id: int) -> HttpResponse:
+    obj = ImportJob.objects.filter(pk=job_id).first()
+    if obj is None:
+        raise Http404(_("No such import"))
+    counts = obj.counts()
+    done = counts["ok"] + counts["duplicate"] + counts["failed"]
+    return render(
+        request,
+        "web/job.html",
+        {
+            "job": obj,
+            "items": obj.items.select_related("work")[:1000],
+            "counts": counts,
+            "done": done,
+            "finished": done == counts["total"],
+        },
+    )

@@ -1,0 +1,140 @@
+"""Search through the tantivy backend: any spelling, facets, filters, pages, snippets, the log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from javon.catalog.models import Work
+from javon.catalog.services import WorkInput, to_input, update_work
+from javon.search import services as search
+from javon.search.backend import Filters, get_backend
+from javon.search.models import IndexChange
+from javon.storage.models import File, FileRole, PageText
+from javon.storage.services import store_bytes
+from tests.factories import make_work
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _with_pages(work: Work, pages: list[str]) -> None:
+    blob, _ = store_bytes("\f".join(pages).encode(), "text/plain")
+    f = File.objects.create(
+        work=work, blob=blob, role=FileRole.ORIGINAL, name="t.txt", mime="text/plain", size=blob.size
+    )
+    PageText.objects.bulk_create(PageText(file=f, number=i, text=t) for i, t in enumerate(pages, 1))
+    search.work_changed(work.pk)
+
+
+@pytest.fixture
+def shelf() -> dict[str, Work]:
+    books = {
+        "kutubxona": make_work(
+            title="Kutubxona tarixi",
+            abstract="Oʻzbekiston kutubxonalari haqida",
+            year=1998,
+            type="monograph",
+            subjects=["kutubxonachilik"],
+        ),
+        "oqish": make_work(title="Oʻqish kitobi", year=2005, type="textbook"),
+        "russian": make_work(title="Война и мир", languages=["ru"], year=1869, creators=[]),
+        "english": make_work(title="The Time Machine", languages=["en"], year=1895, creators=[]),
+    }
+    _with_pages(books["english"], ["The Time Traveller spoke.", "Weena and the Morlocks in the dark.", "The end."])
+    return books
+
+
+def ids(q: str, **kw: Any) -> set[int]:
+    return {h.work_id for h in search.search(q, **kw).hits}
+
+
+def test_every_spelling_and_script_finds_the_same_work(shelf: dict[str, Work]) -> None:
+    want = {shelf["oqish"].pk}
+    for spelling in ["oʻqish", "o'qish", "o‘qish", "o’qish", "oʼqish", "O`qish", "ЎҚИШ", "ўқиш"]:
+        assert ids(spelling) == want, spelling
+    assert ids("кутубхона") == {shelf["kutubxona"].pk}
+
+
+def test_and_by_default_phrase_exclusion_or_and_fields(shelf: dict[str, Work]) -> None:
+    assert ids("kutubxona tarixi") == {shelf["kutubxona"].pk}
+    assert ids("kutubxona machine") == set()
+    assert ids("kutubxona OR machine") == {shelf["kutubxona"].pk, shelf["english"].pk}
+    assert ids('"time machine"') == {shelf["english"].pk}
+    assert ids('"machine time"') == set()
+    assert ids("kitobi -oʻqish") == set()
+    assert ids("author:Qodiriy") == {shelf["kutubxona"].pk, shelf["oqish"].pk}
+    assert ids("title:morlocks") == set()
+    assert ids("morlocks") == {shelf["english"].pk}
+    assert ids("kutubxona year:1990-2000") == {shelf["kutubxona"].pk}
+    assert ids("kutubxona year:2001-2010") == set()
+    assert ids("kutub*") == {shelf["kutubxona"].pk}
+
+
+def test_page_of_the_hit_and_highlighted_snippet(shelf: dict[str, Work]) -> None:
+    result = search.search("Morlocks")
+    assert result.total == 1
+    hit = result.hits[0]
+    assert hit.page == 2
+    assert "<mark>Morlocks</mark>" in hit.snippet
+    assert search.search_in_work(shelf["english"].pk, "weena") == [
+        (2, "<mark>Weena</mark> and the Morlocks in the dark.")
+    ]
+
+
+def test_snippets_escape_the_text(shelf: dict[str, Work]) -> None:
+    work = make_work(title="Escaping", languages=["en"])
+    _with_pages(work, ['<script>alert("x")</script> dangerous zebra'])
+    hit = search.search("zebra").hits[0]
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+
+
+def test_facets_and_filters(shelf: dict[str, Work]) -> None:
+    everything = search.search("")
+    assert everything.total == 4
+    assert everything.facets["type"] == {"book": 2, "monograph": 1, "textbook": 1}
+    assert everything.facets["language"]["uz"] == 2
+    assert search.search("", Filters(type=["textbook"])).total == 1
+    assert search.search("", Filters(language=["ru", "en"])).total == 2
+    assert search.search("", Filters(year_from=1850, year_to=1900)).total == 2
+    sorted_by_year = [h.work_id for h in search.search("", sort="year").hits]
+    assert sorted_by_year[0] == shelf["russian"].pk
+
+
+def test_edits_deletions_and_unready_works(shelf: dict[str, Work]) -> None:
+    work = shelf["kutubxona"]
+    data: WorkInput = to_input(work)
+    data.title = "Axborot-resurs markazlari"
+    update_work(work, data, actor="test")
+    assert ids("markazlari") == {work.pk}
+    assert ids("tarixi") == set()
+    Work.objects.filter(pk=shelf["oqish"].pk).update(status=Work.Status.PROCESSING)
+    search.work_changed(shelf["oqish"].pk)
+    search.apply_changes()
+    assert ids("oʻqish") == set()
+    from javon.catalog.services import delete_work
+
+    delete_work(shelf["english"], actor="test")
+    assert ids("morlocks") == set()
+
+
+def test_log_gaps_are_applied_when_they_commit(shelf: dict[str, Work]) -> None:
+    backend = get_backend()
+    head = search.log_head()
+    assert backend.position() == head
+    # A change whose id is below the position but that was not applied (committed late).
+    late = IndexChange.objects.create(work_id=shelf["oqish"].pk)
+    IndexChange.objects.filter(pk=late.pk).update(id=head + 5)
+    backend.set_position(head + 10, [(head + 5, __import__("time").time())])
+    Work.objects.filter(pk=shelf["oqish"].pk).update(title="Yangi nom")
+    assert search.apply_changes() == 1
+    assert ids("yangi") == {shelf["oqish"].pk}
+
+
+def test_reindex_rebuilds_from_the_database(shelf: dict[str, Work]) -> None:
+    get_backend().clear()
+    assert search.search("").total == 0
+    assert search.reindex() == 4
+    assert search.search("").total == 4
+    assert ids("morlocks") == {shelf["english"].pk}
