@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("JAVON_TASKS", "immediate")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -19,6 +16,7 @@ CORPUS = SHARED / "corpus"
 @pytest.fixture(autouse=True)
 def isolated_storage_and_index(settings: Any, tmp_path: Path) -> Iterator[None]:
     from javon.search.backend import reset_backends
+    from tests.factories import reset_task_backends, use_task_backend
 
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.STORAGES = {
@@ -30,9 +28,12 @@ def isolated_storage_and_index(settings: Any, tmp_path: Path) -> Iterator[None]:
     }
     settings.SEARCH_INDEX_DIR = tmp_path / "index"
     settings.SEARCH_SYNC = True
+    # Tasks run at once, in the test's process; tests of the queue switch to the database.
+    use_task_backend(settings, "django.tasks.backends.immediate.ImmediateBackend")
     reset_backends()
     yield
     reset_backends()
+    reset_task_backends()
 
 
 @pytest.fixture

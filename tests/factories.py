@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from asgiref.local import Local
+from django.tasks import task_backends
 
 
 def write_pdf(
@@ -61,3 +63,14 @@ def make_work(**overrides: Any) -> Any:
         **overrides,
     )
     return create_work(data, actor="test")
+
+
+def use_task_backend(settings: Any, backend: str) -> None:
+    settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default", "ingest", "index"]}}
+    reset_task_backends()
+
+
+def reset_task_backends() -> None:
+    # Django caches task backends like database connections; forget them after a switch.
+    task_backends.__dict__.pop("settings", None)
+    task_backends._connections = Local(task_backends.thread_critical)

@@ -6,32 +6,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from asgiref.local import Local
-from django.tasks import task_backends
 
 from javon.ingest import services as ingest
 from javon.ingest.models import ImportItem
 from javon.ingest.runner import drain
 from javon.search import services as search
+from tests.factories import use_task_backend
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def database_tasks(settings: Any) -> Any:
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "ingest", "index"]}
-    }
+    use_task_backend(settings, "django_tasks_db.DatabaseBackend")
     settings.SEARCH_SYNC = False
-    _reset_task_backends()
-    yield
-    _reset_task_backends()
-
-
-def _reset_task_backends() -> None:
-    # Django caches task backends like database connections; forget them after a switch.
-    task_backends.__dict__.pop("settings", None)
-    task_backends._connections = Local(task_backends.thread_critical)
 
 
 def test_queued_until_a_worker_runs_then_searchable(database_tasks: Any, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from javon.catalog.models import Work
-from javon.catalog.services import WorkInput, to_input, update_work
+from javon.catalog.services import Creator, WorkInput, to_input, update_work
 from javon.search import services as search
 from javon.search.backend import Filters, get_backend
 from javon.search.models import IndexChange
@@ -138,3 +138,26 @@ def test_reindex_rebuilds_from_the_database(shelf: dict[str, Work]) -> None:
     assert search.reindex() == 4
     assert search.search("").total == 4
     assert ids("morlocks") == {shelf["english"].pk}
+
+
+def test_loose_keys_find_more_ranked_below_exact() -> None:
+    exact = make_work(title="Bosh qahramon", year=2001)
+    other = make_work(title="Boʻsh xona", year=2002)
+    hits = [h.work_id for h in search.search("bosh").hits]
+    assert hits == [exact.pk, other.pk]
+    assert [h.work_id for h in search.search("boʻsh").hits][0] == other.pk
+    lake = make_work(title="Кўл бўйида", year=2003)
+    hand = make_work(title="Қўл меҳнати", year=2004)
+    # Typed on a Russian keyboard: у for ў, к for қ.
+    assert {lake.pk, hand.pk} <= ids("кул")
+    assert [h.work_id for h in search.search("кўл").hits][0] == lake.pk
+    assert [h.work_id for h in search.search("қўл").hits][0] == hand.pk
+
+
+def test_suggestions_for_titles_and_authors() -> None:
+    make_work(title="Boburnoma", creators=[Creator("Bobur, Zahiriddin Muhammad")])
+    result = search.suggest("bobu")
+    assert [w["title"] for w in result["works"]] == ["Boburnoma"]
+    assert result["authors"][0]["name"] == "Bobur, Zahiriddin Muhammad"
+    assert search.suggest("бобу")["works"][0]["title"] == "Boburnoma"
+    assert search.suggest("b") == {"works": [], "authors": []}

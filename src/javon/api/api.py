@@ -124,6 +124,7 @@ class SearchParams(Schema):
     type: list[str] = []
     language: list[str] = []
     collection: list[str] = []
+    subject: list[str] = []
     year_from: int | None = None
     year_to: int | None = None
     page: int = 1
@@ -143,6 +144,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
             type=params.type,
             language=params.language,
             collection=params.collection,
+            subject=params.subject,
             year_from=params.year_from,
             year_to=params.year_to,
         ),
@@ -151,6 +153,11 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         sort=params.sort,
     )
     return search_record(response)
+
+
+@api.get("/suggest", tags=["search"], summary="Titles and authors for a prefix, as the reader types")
+def suggest(request: HttpRequest, q: str = "", limit: int = 8) -> dict[str, Any]:
+    return search_services.suggest(q, limit=min(max(limit, 1), 20))
 
 
 @api.post(

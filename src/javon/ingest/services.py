@@ -231,7 +231,7 @@ def process_item(item_id: int) -> str:
     Idempotent: an item already finished is left alone; one interrupted is done again.
     """
     with transaction.atomic():
-        item = ImportItem.objects.select_for_update().select_related("job", "blob").get(pk=item_id)
+        item = ImportItem.objects.select_for_update(of=("self",)).select_related("job", "blob").get(pk=item_id)
         if item.status in ImportItem.FINAL:
             return item.status
         item.status = ImportItem.Status.PROCESSING

@@ -31,6 +31,7 @@ class IndexDocument:
     alt_titles: list[str]
     creators: list[str]
     subjects: list[str]
+    keywords: list[str]
     abstract: str
     type: str
     languages: list[str]
@@ -47,6 +48,7 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     collection: list[str] = field(default_factory=list)
+    subject: list[str] = field(default_factory=list)
 
 
 @dataclass

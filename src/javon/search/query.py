@@ -28,6 +28,7 @@ _YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:-|\.\.)\s*(\d{1,4})?$")
 class TermKeys:
     key: str
     stem: str
+    loose: str = ""
 
 
 @dataclass
@@ -69,7 +70,7 @@ def _analyse(text: str) -> list[list[TermKeys]]:
     seen: set[tuple[TermKeys, ...]] = set()
     variants: list[list[TermKeys]] = []
     for tokens in query_variants(text):
-        terms = tuple(TermKeys(t.key, t.stem) for t in tokens if t.key)
+        terms = tuple(TermKeys(t.key, t.stem, t.loose) for t in tokens if t.key)
         if terms and terms not in seen:
             seen.add(terms)
             variants.append(list(terms))

@@ -21,7 +21,7 @@ from django.db.models import Max
 from javon.search.backend import Filters, IndexDocument, IndexPage, SearchBackend, get_backend
 from javon.search.models import IndexChange
 from javon.search.query import ParsedQuery, parse
-from javon.text import analyze
+from javon.text import analyze, fold
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ def build_documents(work_ids: list[int]) -> list[IndexDocument]:
                 title=work.title,
                 alt_titles=[t.title for t in work.alternative_titles.all()],
                 creators=[c.agent.name for c in work.contributions.all()],
-                subjects=[s.term for s in work.subjects.all()] + list(work.keywords),
+                subjects=[s.term for s in work.subjects.all()],
+                keywords=list(work.keywords),
                 abstract=work.abstract,
                 type=work.type,
                 languages=list(work.languages),
@@ -274,3 +275,36 @@ def search_in_work(work_id: int, q: str, limit: int = 50) -> list[tuple[int, str
     )
     keys = query.highlight_keys()
     return [(p, make_snippet(texts.get(p, ""), keys)) for p, _ in pages]
+
+
+def suggest(prefix: str, limit: int = 8) -> dict[str, list[dict[str, object]]]:
+    """Titles and authors for what the reader has typed so far (the last word a prefix)."""
+    from django.db.models import Q
+
+    from javon.catalog.models import Agent, Work
+
+    text = prefix.strip()[:200]
+    if len(text) < 2:
+        return {"works": [], "authors": []}
+    query = parse(text if prefix.endswith(" ") else text + "*")
+    for group in query.groups:
+        for clause in group:
+            clause.field = "suggest"
+    result = get_backend().search(query, Filters(), limit=limit, facets=False)
+    ids = [h.work_id for h in result.hits]
+    works = {w.pk: w for w in Work.objects.filter(pk__in=ids).prefetch_related("contributions__agent")}
+    key = fold(text)
+    authors = (
+        Agent.objects.filter(Q(name_key__startswith=key) | Q(name_key__contains=" " + key))
+        .filter(works__status=Work.Status.READY)
+        .distinct()
+        .order_by("name")[:5]
+    )
+    return {
+        "works": [
+            {"id": w.pk, "title": w.title, "creators": w.creator_names(), "url": w.get_absolute_url()}
+            for w in (works.get(i) for i in ids)
+            if w is not None
+        ],
+        "authors": [{"name": a.name, "dates": a.dates} for a in authors],
+    }

@@ -30,16 +30,20 @@ WORK, PAGE = 0, 1
 # Field weights for exact keys; stems count for less, so the exact form ranks first.
 KEY_FIELDS = {"title": 3.0, "alt_title": 2.5, "creators": 2.0, "subjects": 1.5, "abstract": 1.0, "body": 1.0}
 STEM_WEIGHT = 0.6
+# Loose keys (o for oʻ, к for қ …) find what a reader typed without special letters,
+# ranked well below exact and stemmed matches.
+LOOSE_WEIGHT = 0.25
 FIELD_GROUPS = {
     None: list(KEY_FIELDS),
     "title": ["title", "alt_title"],
     "creators": ["creators"],
     "subjects": ["subjects"],
+    "suggest": ["title", "alt_title", "creators"],
 }
 PAGE_GAP = 10  # positions left between pages so that a phrase never spans two pages
 MAX_PREFIX_TERMS = 200
-SCHEMA_VERSION = 1
-FACETS = {"type": 20, "language": 20, "year": 400, "collection": 50}
+SCHEMA_VERSION = 3
+FACETS = {"type": 20, "language": 20, "year": 400, "collection": 50, "subject": 30}
 
 
 def _lang_hint(languages: list[str]) -> str | None:
@@ -58,7 +62,8 @@ def _build_schema() -> tantivy.Schema:
     for name in KEY_FIELDS:
         sb.add_text_field(name, tokenizer_name="ws", index_option="position")
         sb.add_text_field(name + "_s", tokenizer_name="ws", index_option="freq")
-    for name in ("type", "language", "collection", "title_sort"):
+        sb.add_text_field(name + "_l", tokenizer_name="ws", index_option="freq")
+    for name in ("type", "language", "collection", "subject", "title_sort"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_float_field("created", indexed=False, fast=True)
@@ -92,6 +97,7 @@ class TantivyBackend:
         if tokens:
             doc.add_pre_tokenized_text(name, self._pre(tokens, "key"))
             doc.add_pre_tokenized_text(name + "_s", self._pre(tokens, "stem"))
+            doc.add_pre_tokenized_text(name + "_l", self._pre(tokens, "loose"))
 
     def _documents(self, d: IndexDocument) -> Iterable[tantivy.Document]:
         lang = _lang_hint(d.languages)
@@ -104,8 +110,10 @@ class TantivyBackend:
             self._add_text(work, "alt_title", analyze(alt, lang))
         for creator in d.creators:
             self._add_text(work, "creators", analyze(creator, None))
-        for subject in d.subjects:
+        for subject in [*d.subjects, *d.keywords]:
             self._add_text(work, "subjects", analyze(subject, lang))
+        for subject in d.subjects:
+            work.add_text("subject", subject)
         self._add_text(work, "abstract", analyze(d.abstract, lang))
         work.add_text("type", d.type)
         for code in d.languages or ["und"]:
@@ -138,6 +146,7 @@ class TantivyBackend:
         if body_tokens:
             work.add_pre_tokenized_text("body", self._pre(body_tokens, "key"))
             work.add_pre_tokenized_text("body_s", self._pre(body_tokens, "stem"))
+            work.add_pre_tokenized_text("body_l", self._pre(body_tokens, "loose"))
         yield work
         yield from pages
 
@@ -178,32 +187,16 @@ class TantivyBackend:
         return self.index.searcher()
 
     def _term(self, field: str, term: TermKeys, weight: float) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        def clause(name: str, value: str, w: float, option: str) -> tuple[tantivy.Occur, tantivy.Query]:
+            query = tantivy.Query.term_query(self.schema, name, value, index_option=option)
+            return (tantivy.Occur.Should, tantivy.Query.boost_query(query, w))
+
         out = [
-            (
-                tantivy.Occur.Should,
-                tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, field, term.key), weight),
-            )
+            clause(field, term.key, weight, "position"),
+            clause(field + "_s", term.stem or term.key, weight * STEM_WEIGHT, "freq"),
         ]
-        if term.stem and term.stem != term.key:
-            out.append(
-                (
-                    tantivy.Occur.Should,
-                    tantivy.Query.boost_query(
-                        tantivy.Query.term_query(self.schema, field + "_s", term.stem, index_option="freq"),
-                        weight * STEM_WEIGHT,
-                    ),
-                )
-            )
-        else:
-            out.append(
-                (
-                    tantivy.Occur.Should,
-                    tantivy.Query.boost_query(
-                        tantivy.Query.term_query(self.schema, field + "_s", term.key, index_option="freq"),
-                        weight * STEM_WEIGHT,
-                    ),
-                )
-            )
+        if term.loose:
+            out.append(clause(field + "_l", term.loose, weight * LOOSE_WEIGHT, "freq"))
         return out
 
     def _prefix(

@@ -34,7 +34,7 @@ from .normalize import (
 )
 from .stem import stem_en, stem_ru
 from .stem_uz import stem_uz
-from .tokenize import CYRL, LATN, WORD_RE, iter_words, script_of
+from .tokenize import CYRL, LATN, WORD_RE, iter_words, keeps_final_mark, script_of
 from .translit import cyr_word_to_latin_lower
 
 
@@ -129,28 +129,58 @@ def _reading_for(lang: str | None, text: str) -> str:
 
 def analyze(text: str, lang: str | None = None) -> list[Token]:
     """Tokens of ``text``; ``lang`` is "uz", "ru", "en" or None/"auto" (detected)."""
-    reading = _reading_for(lang, text)
-    return _analyze_reading(text, reading)
+    return _analyze_reading(text, _reading_for(lang, text))
 
 
-def _analyze_reading(text: str, reading: str) -> list[Token]:
-    tokens: list[Token] = []
-    append = tokens.append
+TokenTuple = tuple[str, str, str, str, int, int, int]
+
+
+def analyze_tuples(text: str, lang: str | None = None) -> list[TokenTuple]:
+    """Same as analyze() as plain tuples (text, key, stem, loose, start, end, position).
+
+    For the indexer's hot loop: building the frozen Token objects is most of analyze()'s
+    time on long texts.
+    """
+    return _tuples(text, _reading_for(lang, text))
+
+
+def _tuples(text: str, reading: str) -> list[TokenTuple]:
+    out: list[TokenTuple] = []
+    append = out.append
     n = len(text)
     for pos, m in enumerate(WORD_RE.finditer(text)):
         start, end = m.span()
         # Same trailing-apostrophe rule as tokenize.iter_words, inlined for speed.
-        if (
-            end < n
-            and text[end] in _APOS
-            and text[end - 1] in "oOgG"
-            and not (start and text[start - 1] in _APOS)
-            and (end + 1 == n or not text[end + 1].isalnum())
-        ):
+        if end < n and text[end] in _APOS and keeps_final_mark(text, start, end):
             end += 1
         word = text[start:end]
         key, stem, loose = analyze_word(word, reading)
-        append(Token(word, key, stem, loose, start, end, pos))
+        append((word, key, stem, loose, start, end, pos))
+    return out
+
+
+# Frozen dataclasses set their fields through object.__setattr__ in __init__; setting the
+# slots through their descriptors builds the same object in half the time.
+_new = object.__new__
+_SETTERS = tuple(
+    Token.__dict__[f].__set__ for f in ("text", "key", "stem", "loose", "start", "end", "position")
+)
+
+
+def _analyze_reading(text: str, reading: str) -> list[Token]:
+    s_text, s_key, s_stem, s_loose, s_start, s_end, s_pos = _SETTERS
+    tokens: list[Token] = []
+    append = tokens.append
+    for word, key, stem, loose, start, end, pos in _tuples(text, reading):
+        tok = _new(Token)
+        s_text(tok, word)
+        s_key(tok, key)
+        s_stem(tok, stem)
+        s_loose(tok, loose)
+        s_start(tok, start)
+        s_end(tok, end)
+        s_pos(tok, pos)
+        append(tok)
     return tokens
 
 

@@ -20,7 +20,7 @@ RU = "ru"
 EN = "en"
 OTHER = "other"
 
-_SAMPLE = 4000  # characters looked at; a page or a catalogue record is enough
+_SAMPLE = 1500  # characters looked at: a paragraph decides, the classifier is costly
 _UZ_CYR_LETTERS = frozenset("ўқғҳЎҚҒҲ")
 _OG_APOS_RE = re.compile("[oOgG][" + re.escape(APOSTROPHES) + "][a-zA-Z]")
 _TURKIC = frozenset({"uz", "tr", "az", "tk", "kk", "ky", "tt", "ug", "crh"})
@@ -38,41 +38,70 @@ def _scores(text: str, langs: tuple[str, ...]) -> dict[str, float]:
     return {lang: float(p) for lang, p in ranked if lang in langs}
 
 
+_CYR_RE = re.compile("[\u0400-\u04ff]")
+_LAT_RE = re.compile("[A-Za-z\u00c0-\u024f]")
+_REFORMED_RE = re.compile("[" + "".join(sorted(REFORMED_LETTERS)) + "]")
+# Frequent short words: enough of them decides the language without the classifier.
+_EN_WORDS_RE = re.compile(r"\b(?:the|and|of|to|is|was|that|with|for|in|it|he|she)\b")
+_UZ_WORDS_RE = re.compile(
+    r"\b(?:va|bilan|uchun|bu|ham|edi|deb|esa|emas|bo.lgan|bo.ladi|qilib|kerak|yil|ning)\b"
+)
+_LANGID_SAMPLE = 1000
+# Short Cyrillic text without ў қ ғ ҳ: letters and endings only one of the languages has.
+_RU_SIGNS_RE = re.compile(
+    r"[ыщ]|ь(?![оеёюя])\B|(?:ого|его|ому|ие|ые|ый|ий|ая|яя|ой|ть|ться|ся|ских|ский|ция|ии)\b"
+)
+_UZ_CYR_SIGNS_RE = re.compile(
+    r"(?:лар|нинг|ларни|ларга|ларда|дан|даги|лик|чилик|моқ|миз|ингиз)\b"
+)
+
+
 def detect_language(text: str) -> str:
     """"uz-Latn" | "uz-Cyrl" | "ru" | "en" | "other"."""
-    sample = text[:_SAMPLE]
-    cyr = lat = uz_cyr = 0
-    for ch in sample:
-        if "\u0400" <= ch <= "\u04ff":
-            cyr += 1
-            if ch in _UZ_CYR_LETTERS:
-                uz_cyr += 1
-        elif ch.isascii():
-            if ch.isalpha():
-                lat += 1
-        elif ch.isalpha() and ch < "\u0250":
-            lat += 1
+    if len(text) <= 200:
+        return _detect_short(text)  # titles, names, subjects repeat: cache them
+    return _detect(text[:_SAMPLE])
+
+
+@lru_cache(maxsize=65_536)
+def _detect_short(text: str) -> str:
+    return _detect(text)
+
+
+def _detect(sample: str) -> str:
+    cyr = len(_CYR_RE.findall(sample))
+    lat = len(_LAT_RE.findall(sample))
     if not cyr and not lat:
         return OTHER
     if cyr >= lat:
-        if uz_cyr:
+        if any(ch in sample for ch in _UZ_CYR_LETTERS):
             return UZ_CYRL
-        if cyr >= 60:
+        if cyr >= 40:
             return RU
-        s = _scores(sample, ("uz", "ru"))
+        low = sample.lower()
+        if _RU_SIGNS_RE.search(low):
+            return RU
+        if _UZ_CYR_SIGNS_RE.search(low):
+            return UZ_CYRL
+        s = _scores(sample[:_LANGID_SAMPLE], ("uz", "ru"))
         return UZ_CYRL if s.get("uz", 0.0) > s.get("ru", 0.0) else RU
-    # Latin script.
-    uz_evidence = len(_OG_APOS_RE.findall(sample)) + sum(
-        1 for ch in sample if ch in REFORMED_LETTERS
-    )
-    ranked = _identifier().rank(sample)
+    # Latin script: letters first (oʻ gʻ with any apostrophe, reformed letters), then
+    # frequent words, and the classifier only when those do not agree.
+    uz_letters = len(_OG_APOS_RE.findall(sample)) + len(_REFORMED_RE.findall(sample))
+    low = sample.lower()
+    en_words = len(_EN_WORDS_RE.findall(low))
+    uz_words = len(_UZ_WORDS_RE.findall(low))
+    if uz_letters >= 2 and uz_letters + uz_words > en_words:
+        return UZ_LATN
+    if en_words >= 3 and not uz_letters and uz_words * 4 < en_words:
+        return EN
+    ranked = _identifier().rank(sample[:_LANGID_SAMPLE])
     top = ranked[0][0]
-    if top == "uz" or (top in _TURKIC and uz_evidence):
+    if top == "uz" or (top in _TURKIC and uz_letters):
         return UZ_LATN
     if top == "en":
-        # Short English-looking text with Uzbek letters (oʻ gʻ) is Uzbek.
-        return UZ_LATN if uz_evidence >= 2 and lat < 200 else EN
-    if uz_evidence >= 2:
+        return UZ_LATN if uz_letters >= 2 and lat < 200 else EN
+    if uz_letters >= 2:
         return UZ_LATN
     scores = {lang: float(p) for lang, p in ranked[:5]}
     if scores.get("uz", 0.0) > 0.2:

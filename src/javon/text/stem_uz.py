@@ -21,6 +21,7 @@ How it decides (why it is built this way):
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -109,8 +110,8 @@ _PERSON_ANY = ["man", "san", "miz", "siz", "sizlar", "lar"]
 _TENSES: list[tuple[str, str, list[str], bool]] = [
     # (suffix, stem-end kind, person endings allowed after it, may take noun endings)
     ("di", "", ["m", "ng", "k", "ngiz", "ngizlar", "lar", "kmi"], False),
-    ("a", "C", [*_PERSON_ANY, "di", "dilar"], False),
-    ("y", "V", [*_PERSON_ANY, "di", "dilar"], False),
+    ("a", "C", ["man", "san", "miz", "siz", "sizlar", "di", "dilar"], False),
+    ("y", "V", ["man", "san", "miz", "siz", "sizlar", "di", "dilar"], False),
     ("yap", "", [*_PERSON_ANY, "ti", "tilar", "timi"], False),
     ("ayap", "C", [*_PERSON_ANY, "ti", "tilar"], False),
     ("moqda", "", [*_PERSON_ANY, "dir", "lar"], False),
@@ -175,7 +176,7 @@ _WEAK = frozenset({"i", "a", "y", "m", "ng", "im", "ing", "r", "ar", "b", "ma", 
                    "san"})  # fmt: skip
 _POSS_WEAK = frozenset({"i", "im", "ing", "m", "ng", "si"})
 _CASE_SET = frozenset(s for s, _ in _CASE) | frozenset(s for s, _ in _ATTRIB)
-_NOMINAL_SLOTS = (2, 3, 4, 5)  # attributive, case, possessive, plural
+_NOMINAL_SLOTS = (1, 2, 3, 4, 5)  # all but the particles: predicate, -dagi, case, poss, plural
 _NOMINAL_TENSES = frozenset(t for t, _k, _p, nominal in _TENSES if nominal)
 _MIN_STEM = 2
 
@@ -195,8 +196,9 @@ def _fits(stem: str, kind: str) -> bool:
 def _noun_cuts(word: str) -> list[tuple[str, tuple[str, ...], bool]]:
     """Every (stem, suffixes, nominal) the noun slots allow, the uncut word included.
 
-    ``nominal`` is true when a case, possessive, plural or -dagi ending was cut: then only
-    a participle (not a finite verb form) can stand before them.
+    ``nominal`` is true when anything but a particle was cut (case, possessive, plural,
+    -dagi, a predicate ending): then only a participle, not a finite verb form (which has
+    its own person ending), can stand before them.
     """
     out: list[tuple[str, tuple[str, ...], bool]] = []
 
@@ -213,24 +215,28 @@ def _noun_cuts(word: str) -> list[tuple[str, tuple[str, ...], bool]]:
     return out
 
 
+# Every tense+person ending, for one dictionary look-up per ending length.
+_VERB_ENDINGS: dict[str, list[tuple[str, str, str]]] = {}
+for _tense, _kind, _persons, _nominal in _TENSES:
+    for _person in ("", *_persons):
+        _VERB_ENDINGS.setdefault(_tense + _person, []).append((_tense, _kind, _person))
+_MAX_ENDING = max(len(e) for e in _VERB_ENDINGS)
+
+
 def _verb_cuts(word: str) -> list[tuple[str, tuple[str, ...], bool]]:
     """(stem, suffixes, voice_cut) for verb analyses of ``word``."""
     out: list[tuple[str, tuple[str, ...], bool]] = []
-    for tense, kind, persons, _nominal in _TENSES:
-        for person in ("", *persons):
-            end = tense + person
-            if len(word) <= len(end) or not word.endswith(end):
-                continue
-            stem = word[: -len(end)]
+    for size in range(1, min(len(word) - 1, _MAX_ENDING) + 1):
+        for tense, kind, person in _VERB_ENDINGS.get(word[-size:], ()):
+            stem = word[:-size]
             sufs: tuple[str, ...] = (tense, person) if person else (tense,)
             if _fits(stem, kind):
                 out.append((stem, sufs, False))
+            bases = [(stem, sufs)]
             if tense in _NEG_OK and stem.endswith("ma") and _fits(stem[:-2], ""):
-                neg_stem = stem[:-2]
-                out.append((neg_stem, ("ma", *sufs), False))
-            for base, bsufs in ((stem, sufs), (stem[:-2], ("ma", *sufs))):
-                if bsufs[0] == "ma" and not (tense in _NEG_OK and stem.endswith("ma")):
-                    continue
+                out.append((stem[:-2], ("ma", *sufs), False))
+                bases.append((stem[:-2], ("ma", *sufs)))
+            for base, bsufs in bases:
                 for voice, vkind in _VOICE:
                     if len(base) > len(voice) and base.endswith(voice):
                         vstem = base[: -len(voice)]
@@ -265,6 +271,25 @@ def _weak(sufs: tuple[str, ...]) -> bool:
     return all(s in _WEAK for s in sufs)
 
 
+_UNITS_RE = re.compile("sh|ch|ng|o" + OKINA + "|g" + OKINA + "|.")
+
+
+def _odd_final_cluster(stem: str) -> int:
+    """1 if the stem ends in two consonants that rarely end an Uzbek stem (ald, asr, ishl).
+
+    Such a cut is usually one letter too deep: alda-di, not ald-a-di.
+    """
+    units = _UNITS_RE.findall(stem[-4:])
+    if len(units) < 2:
+        return 0
+    prev, last = units[-2], units[-1]
+    if _ends_vowel(prev) or _ends_vowel(last) or prev == TUTUQ:
+        return 0
+    if prev in ("r", "y", "l", "n", "s") and last in ("t", "k", "q"):
+        return 0  # art, ayt, kant, rast: real stem endings
+    return 1
+
+
 def _lone_ending_ok(stem: str, sufs: tuple[str, ...], word: str) -> bool:
     """A lone ambiguous ending on an unknown stem, cut only where the stem is long enough.
 
@@ -280,7 +305,7 @@ def _lone_ending_ok(stem: str, sufs: tuple[str, ...], word: str) -> bool:
         return len(stem) >= 5 and not (stem[-1] == "s" and _ends_vowel(stem[:-1]))
     if suf in ("si", "miz", "ngiz"):
         return len(stem) >= 4
-    if suf == "di":
+    if suf in ("di", "rdi"):
         return len(stem) >= 3
     return False
 
@@ -303,14 +328,14 @@ def stem_uz(key: str) -> str:
     def offer(stem: str, sufs: tuple[str, ...], verb: bool, voice: bool) -> None:
         nonlocal best
         tags = _tags(stem)
-        weak = _weak(sufs) or sufs == ("di",)
+        weak = _weak(sufs) or sufs in (("di",), ("rdi",))
         if tags and ("V" if verb else "N") in tags:
             cand = (1 if _weak(sufs) else 0, -len(stem), stem)
         else:
             if voice or len(stem) < 3:
                 return
             if not weak:
-                cand = (2, len(stem), stem)
+                cand = (2, len(stem) + 10 * _odd_final_cluster(stem), stem)
             elif _lone_ending_ok(stem, sufs, key):
                 cand = (3, -len(stem), stem)
             else:

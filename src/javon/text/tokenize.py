@@ -45,17 +45,25 @@ def script_of(word: str) -> str:
     return CYRL if cyr >= lat else LATN
 
 
+def keeps_final_mark(text: str, start: int, end: int) -> bool:
+    """Does the apostrophe at text[end] belong to the word text[start:end]?
+
+    Yes for the modifier letters ʻ ʼ (never quote marks: qatʼ, manʼ) and after o/g (togʻ,
+    bogʻ), unless a quote mark opened the word ('bog') or a letter follows.
+    """
+    ch = text[end]
+    if end + 1 < len(text) and text[end + 1].isalnum():
+        return False
+    if ch in "\u02bb\u02bc":
+        return True
+    return text[end - 1] in "oOgG" and not (start > 0 and text[start - 1] in _APOS)
+
+
 def iter_words(text: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) for each word of ``text``."""
     n = len(text)
     for m in WORD_RE.finditer(text):
         start, end = m.span()
-        if (
-            end < n
-            and text[end] in _APOS
-            and text[end - 1] in "oOgG"
-            and not (start > 0 and text[start - 1] in _APOS)
-            and (end + 1 == n or not text[end + 1].isalnum())
-        ):
-            end += 1  # togʻ, bogʻ: the mark belongs to the last letter
+        if end < n and text[end] in _APOS and keeps_final_mark(text, start, end):
+            end += 1
         yield start, end

@@ -65,6 +65,7 @@ def search(request: HttpRequest) -> HttpResponse:
         type=request.GET.getlist("type"),
         language=request.GET.getlist("language"),
         collection=request.GET.getlist("collection"),
+        subject=request.GET.getlist("subject"),
         year_from=_int(request.GET.get("year_from")),
         year_to=_int(request.GET.get("year_to")),
     )
@@ -78,9 +79,16 @@ def search(request: HttpRequest) -> HttpResponse:
     pages = max(1, (response.total + PER_PAGE - 1) // PER_PAGE)
     base = request.GET.copy()
     base.pop("page", None)
+    names = dict(
+        Collection.objects.filter(slug__in=list(response.facets.get("collection", {}))).values_list("slug", "name")
+    )
     facets = {
         "type": [(k, TYPE_LABELS.get(k, k), n) for k, n in response.facets.get("type", {}).items()],
         "language": [(k, k, n) for k, n in response.facets.get("language", {}).items()],
+        "subject": [(k, k, n) for k, n in response.facets.get("subject", {}).items()][:15],
+        "collection": [
+            (slug, names.get(slug, slug), n) for slug, n in response.facets.get("collection", {}).items()
+        ],
         "year": sorted(
             ((k, k, n) for k, n in response.facets.get("year", {}).items()), key=lambda x: x[0], reverse=True
         )[:15],
@@ -93,7 +101,12 @@ def search(request: HttpRequest) -> HttpResponse:
             "hits": hits,
             "total": response.total,
             "facets": facets,
-            "selected": {"type": filters.type, "language": filters.language},
+            "selected": {
+                "type": filters.type,
+                "language": filters.language,
+                "subject": filters.subject,
+                "collection": filters.collection,
+            },
             "page": page,
             "pages": pages,
             "sort": sort,
