@@ -115,18 +115,17 @@ def bare_tantivy(records: list, path: Path) -> tuple[float, object]:
     started = time.perf_counter()
     writer = index.writer(heap_size=400_000_000, num_threads=1)
     for i, r in enumerate(records):
-        writer.add_document(
-            tantivy.Document(
-                title=r.title,
-                creators=" ; ".join(r.creators),
-                subjects=" ; ".join(r.subjects),
-                abstract=r.abstract,
-                type=r.type,
-                language=r.language,
-                year=r.year,
-                id=i,
-            )
+        doc = tantivy.Document(
+            title=r.title,
+            creators=" ; ".join(r.creators),
+            subjects=" ; ".join(r.subjects),
+            abstract=r.abstract,
+            type=r.type,
+            language=r.language,
         )
+        doc.add_integer("year", r.year)
+        doc.add_unsigned("id", i)
+        writer.add_document(doc)
     writer.commit()
     writer.wait_merging_threads()
     index.reload()

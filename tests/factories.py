@@ -11,12 +11,19 @@ from django.tasks import task_backends
 
 
 def write_pdf(
-    folder: Path, name: str, text: str, *, title: str = "A PDF", author: str = "Test, Author", **meta: Any
+    folder: Path,
+    name: str,
+    text: str,
+    *,
+    title: str = "A PDF",
+    author: str = "Test, Author",
+    language: str = "en",
+    **meta: Any,
 ) -> Path:
     from javon.ingest import samples
 
     path = folder / name
-    path.write_bytes(samples.text_to_pdf(text, title=title, author=author))
+    path.write_bytes(samples.text_to_pdf(text, title=title, author=author, language=language))
     if meta:
         sidecar(path, meta)
     return path

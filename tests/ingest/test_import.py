@@ -138,14 +138,23 @@ def test_metadata_precedence_and_derivatives(library: dict[str, Path]) -> None:
 
 def test_embedded_metadata_is_used_when_nothing_else_is_given(tmp_path: Path, corpus: Path) -> None:
     pdf = write_pdf(
-        tmp_path, "asya.pdf", (corpus / "ru-turgenev-asya.txt").read_text()[:5000], title="Ася", author="Тургенев, Иван"
+        tmp_path, "asya.pdf", (corpus / "ru-turgenev-asya.txt").read_text()[:5000],
+        title="Ася", author="Тургенев, Иван", language="ru",
     )
-    job = ingest.import_paths([pdf], actor="test")
-    work = job.items.get().work
+    plain = tmp_path / "kazaki.txt"
+    plain.write_text((corpus / "ru-tolstoy-kazaki.txt").read_text()[:5000], encoding="utf-8")
+    job = ingest.import_paths([pdf, plain], actor="test")
+    work = job.items.get(name="asya.pdf").work
     assert work is not None
     assert work.title == "Ася"
     assert work.creator_names() == ["Тургенев, Иван"]
-    assert work.languages == ["ru"]  # detected from the text
+    assert work.languages == ["ru"]
+    # A plain text file says nothing about itself: the title comes from its name, the
+    # language is detected from the text.
+    guessed = job.items.get(name="kazaki.txt").work
+    assert guessed is not None
+    assert guessed.title == "kazaki"
+    assert guessed.languages == ["ru"]
 
 
 def test_duplicate_is_recognised_not_stored_twice(library: dict[str, Path], tmp_path: Path) -> None:

@@ -94,4 +94,70 @@ def test_empty_text() -> None:
     assert analyze("") == []
     assert analyze("  ,.;  ") == []
     assert fold("") == ""
-    assert query_variants("") == [] or all(v == [] for v in query_variants(""))
+    assert query_variants("") == []
+    assert query_variants(" -- ") == []
+
+
+def test_analyze_tuples_matches_analyze() -> None:
+    from javon.text.analyzer import analyze_tuples
+
+    text = "Ўзбекистон кутубхоналари: 'bog' va togʻ, sheʼr."
+    assert [
+        (t.text, t.key, t.stem, t.loose, t.start, t.end, t.position) for t in analyze(text, "uz")
+    ] == analyze_tuples(text, "uz")
+
+
+def test_reformed_query_gets_the_bare_c_reading() -> None:
+    keys = {tuple(t.key for t in v) for v in query_variants("cõl")}
+    assert ("choʻl",) in keys
+    keys = {tuple(t.key for t in v) for v in query_variants("Coca")}
+    assert ("coca",) in keys and ("chocha",) in keys
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "Ўзбекистон кутубхоналарида шеърлар ўқилди",
+        "O‘zbekiston kutubxonalarida she'rlar o`qildi",
+        "Ozbekiston kutubxonalarida şe'rlar öqildi",
+        "Война и мир: книги в библиотеках Ташкента",
+        "The libraries of Samarkand and Bukhara",
+    ],
+)
+def test_index_and_query_agree(document: str) -> None:
+    """Every document word, typed alone as a query, has a reading with the same stem."""
+    for tok in analyze(document):
+        readings = query_variants(tok.text)
+        assert any(v[0].key == tok.key for v in readings), tok
+        assert any(v[0].stem == tok.stem for v in readings), tok
+
+
+def test_latin_query_finds_cyrillic_document() -> None:
+    doc = {t.stem for t in analyze("Ўзбекистон кутубхоналарида шеърлар ўқилди")}
+    for query in ["kutubxona", "sheʼr", "she'rlar", "Oʻzbekiston", "кутубхона"]:
+        assert any(v[0].stem in doc for v in query_variants(query)), query
+
+
+def test_mixed_script_look_alikes_are_repaired() -> None:
+    assert analyze("Тoшкент", "uz")[0].key == "toshkent"  # Latin o inside Cyrillic
+    assert analyze("Тoлстой", "ru")[0].key == "толстой"
+    assert analyze("Toshkеnt", "uz")[0].key == "toshkent"  # Cyrillic е inside Latin
+    assert analyze("Тoшкент", "uz")[0].text == "Тoшкент"  # the surface is kept
+
+
+@pytest.mark.parametrize(
+    ("tag", "code"),
+    [("uz", "uz"), ("uz-Latn", "uz"), ("uz_Cyrl", "uz"), ("uzb", "uz"), ("ru-RU", "ru"),
+     ("rus", "ru"), ("en-GB", "en"), ("eng", "en"), ("fr", "other"), ("auto", None),
+     (None, None), ("", None)],
+)  # fmt: skip
+def test_language_tags(tag: str | None, code: str | None) -> None:
+    from javon.text import normalize_lang
+
+    assert normalize_lang(tag) == code
+
+
+def test_marc_language_codes_select_the_stemmer() -> None:
+    assert [t.stem for t in analyze("Pride and Prejudice", "eng")][2] == "prejudic"
+    assert analyze("кутубхоналар", "uzb")[0].stem == "kutubxona"
+    assert analyze("книгами", "rus")[0].stem == "книг"

@@ -95,6 +95,8 @@ class SearchBackend(Protocol):
 
     def gaps(self) -> list[tuple[int, float]]: ...
 
+    def last_checked(self) -> float: ...
+
 
 @lru_cache(maxsize=4)
 def _load(path: str, index_dir: str) -> SearchBackend:

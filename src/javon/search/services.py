@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 APPLY_BATCH = 500
 GAP_PATIENCE = 300.0  # seconds a missing log id may still be an open transaction
 SNIPPET_WORDS = 30
+MAX_GAPS = 10_000
 
 
 def work_changed(work_id: int) -> None:
@@ -101,8 +102,10 @@ def apply_changes(backend: SearchBackend | None = None, batch: int = APPLY_BATCH
         backend.replace(work_ids, build_documents(work_ids))
         seen = {i for i, _ in rows}
         new_max = max([position, *seen])
-        fresh_gaps = [(i, now) for i in range(position + 1, new_max) if i not in seen]
-        remaining = [(i, t) for i, t in gaps if i not in seen] + fresh_gaps
+        # A fresh index starts at the oldest entry there is: ids below it were pruned.
+        first = position + 1 if position else min(seen)
+        fresh_gaps = [(i, now) for i in range(first, new_max) if i not in seen]
+        remaining = ([(i, t) for i, t in gaps if i not in seen] + fresh_gaps)[-MAX_GAPS:]
         backend.set_position(new_max, remaining)
         applied += len(rows)
         if len(rows) < batch:
@@ -142,12 +145,21 @@ def log_head() -> int:
     return int(IndexChange.objects.aggregate(m=Max("id"))["m"] or 0)
 
 
-def wait_until_applied(position: int, timeout: float = 600.0) -> bool:
-    """Block until this machine's index has applied the log up to `position`."""
+def wait_until_applied(position: int, timeout: float = 600.0, apply_here: bool = True) -> bool:
+    """Block until this machine's index has applied the log up to `position`.
+
+    Entries up to `position` are committed when we are called. Once the index has passed
+    `position` and has read the log again since we started waiting, every one of them is
+    applied: a reading applies new entries and the gaps that have since committed.
+    """
     backend = get_backend()
+    started = time.time()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if backend.position() >= position and not any(i <= position for i, _ in backend.gaps()):
+        if apply_here:
+            # Without a follower on this machine we are the one to apply the log.
+            apply_changes_if_free()
+        if backend.position() >= position and backend.last_checked() > started:
             return True
         time.sleep(0.1)
     return False

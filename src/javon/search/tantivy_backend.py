@@ -109,7 +109,7 @@ class TantivyBackend:
         for alt in d.alt_titles:
             self._add_text(work, "alt_title", analyze(alt, lang))
         for creator in d.creators:
-            self._add_text(work, "creators", analyze(creator, None))
+            self._add_text(work, "creators", analyze(creator, lang))
         for subject in [*d.subjects, *d.keywords]:
             self._add_text(work, "subjects", analyze(subject, lang))
         for subject in d.subjects:
@@ -359,7 +359,11 @@ class TantivyBackend:
     def gaps(self) -> list[tuple[int, float]]:
         return [(int(i), float(t)) for i, t in self._read_position().get("gaps", [])]
 
+    def last_checked(self) -> float:
+        """When the log was last read (time.time()), whether or not it had news."""
+        return float(self._read_position().get("checked", 0.0))
+
     def set_position(self, position: int, gaps: list[tuple[int, float]]) -> None:
         tmp = self._position_file().with_suffix(".tmp")
-        tmp.write_text(json.dumps({"position": position, "gaps": gaps}))
+        tmp.write_text(json.dumps({"position": position, "gaps": gaps, "checked": time.time()}))
         os.replace(tmp, self._position_file())

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .detect import EN, RU, UZ_CYRL, UZ_LATN, detect_language
+from .detect import detect_language
 from .normalize import (
     APOSTROPHES,
     OKINA,
@@ -56,6 +56,7 @@ _APOS = frozenset(APOSTROPHES)
 # ------------------------------------------------------------------ loose keys
 
 _H_RE = re.compile("(?<![sc])h")
+_SOFT_Y_RE = re.compile("(?<=[bcdfgjklmnpqrstvxz])y(?=[aeiou])")
 
 
 @lru_cache(maxsize=200_000)
@@ -63,12 +64,16 @@ def loose_latin(key: str) -> str:
     """Secondary key for Uzbek: forgives dropped marks and Russian-keyboard letters.
 
     oʻ/o/u -> o (ў typed as у, oʻ typed as o), gʻ -> g, q -> k, h -> x (ҳ typed as х),
-    sʼh -> sx, tutuq dropped.  Much looser than the key on purpose: rank it below it.
+    sʼh -> sx, tutuq dropped, y between a consonant and a vowel dropped (валюта is
+    valyuta or valuta, бюджет byudjet or budjet).  Much looser than the key on purpose:
+    rank it below it.
     """
     s = key.replace("s" + TUTUQ + "h", "sx")
     if "h" in s:
         s = _H_RE.sub("x", s)
     s = s.replace(OKINA, "").replace(TUTUQ, "")
+    if "y" in s:
+        s = _SOFT_Y_RE.sub("", s)
     return s.replace("q", "k").replace("u", "o")
 
 
@@ -87,11 +92,28 @@ def _strip_marks(key: str) -> str:
 
 # ------------------------------------------------------------------ per word
 
+# OCR and careless typing mix look-alike letters of the two scripts inside one word
+# ("Тoшкент" with a Latin o).  The word's majority script decides.
+_LAT_TO_CYR = str.maketrans("aceopxykmtABCEHKMOPTXY", "асеорхукмтАВСЕНКМОРТХУ")
+_CYR_TO_LAT = str.maketrans("асеорхукмтАВСЕНКМОРТХУ", "aceopxykmtABCEHKMOPTXY")
+_HAS_LATIN_RE = re.compile("[A-Za-z]")
+_HAS_CYR_RE = re.compile("[\u0400-\u04ff]")
 
-@lru_cache(maxsize=500_000)
+
+def fix_homoglyphs(word: str, script: str) -> str:
+    if script == CYRL:
+        if word.isascii() or not _HAS_LATIN_RE.search(word):
+            return word
+        return word.translate(_LAT_TO_CYR)
+    if script == LATN and not word.isascii() and _HAS_CYR_RE.search(word):
+        return word.translate(_CYR_TO_LAT)
+    return word
+
+
 def analyze_word(word: str, reading: str = "uz") -> tuple[str, str, str]:
     """(key, stem, loose) of one surface word under a reading."""
     script = script_of(word)
+    word = fix_homoglyphs(word, script)
     if script == LATN:
         key = fold_latin(word, reading == "uzc")
         if reading in ("uz", "uzc"):
@@ -112,19 +134,35 @@ def analyze_word(word: str, reading: str = "uz") -> tuple[str, str, str]:
 # ------------------------------------------------------------------ readings
 
 
+# Language tags as catalogues write them (BCP 47, ISO 639-2/B as in MARC) -> our codes.
+_LANG_ALIASES = {"uzb": "uz", "rus": "ru", "eng": "en", "uzbek": "uz", "russian": "ru",
+                 "english": "en", "o'z": "uz", "ўз": "uz"}  # fmt: skip
+
+
+def normalize_lang(lang: str | None) -> str | None:
+    """"uz", "ru", "en", "other" or None (detect) from any usual spelling of a language tag.
+
+    uz, uz-Latn, uz_Cyrl, uzb, ru-RU, rus, en-GB, eng, auto ... ; unknown tags -> "other".
+    """
+    if lang is None:
+        return None
+    tag = lang.strip().lower().replace("_", "-")
+    if tag in ("", "auto"):
+        return None
+    primary = tag.split("-", 1)[0]
+    primary = _LANG_ALIASES.get(primary, primary)
+    return primary if primary in ("uz", "ru", "en") else "other"
+
+
 def _reading_for(lang: str | None, text: str) -> str:
-    if lang is None or lang == "auto":
-        lang = detect_language(text)
-    lang = lang.replace("_", "-")
-    if lang in ("uz", UZ_LATN, UZ_CYRL, "uz-latn", "uz-cyrl"):
+    code = normalize_lang(lang)
+    if code is None:
+        code = detect_language(text).split("-", 1)[0]
+    if code == "uz":
         if has_reformed_letters(text) and "ç" not in text and "Ç" not in text:
             return "uzc"
         return "uz"
-    if lang in (RU, EN):
-        return lang
-    if lang in READINGS:
-        return lang
-    return "other"
+    return code if code in ("ru", "en") else "other"
 
 
 def analyze(text: str, lang: str | None = None) -> list[Token]:
@@ -144,7 +182,13 @@ def analyze_tuples(text: str, lang: str | None = None) -> list[TokenTuple]:
     return _tuples(text, _reading_for(lang, text))
 
 
+# Per-reading word caches: a plain dict look-up is the cheapest thing in the hot loop.
+_WORD_CACHES: dict[str, dict[str, tuple[str, str, str]]] = {r: {} for r in READINGS}
+_WORD_CACHE_MAX = 400_000
+
+
 def _tuples(text: str, reading: str) -> list[TokenTuple]:
+    cache = _WORD_CACHES[reading]
     out: list[TokenTuple] = []
     append = out.append
     n = len(text)
@@ -154,8 +198,12 @@ def _tuples(text: str, reading: str) -> list[TokenTuple]:
         if end < n and text[end] in _APOS and keeps_final_mark(text, start, end):
             end += 1
         word = text[start:end]
-        key, stem, loose = analyze_word(word, reading)
-        append((word, key, stem, loose, start, end, pos))
+        r = cache.get(word)
+        if r is None:
+            if len(cache) >= _WORD_CACHE_MAX:
+                cache.clear()
+            r = cache[word] = analyze_word(word, reading)
+        append((word, r[0], r[1], r[2], start, end, pos))
     return out
 
 
@@ -214,12 +262,13 @@ def query_variants(text: str) -> list[list[Token]]:
         readings.append("en")
         if bare_c:
             readings.append("uzc")
+        readings.append("other")  # unstemmed: matches texts of undetected language
     seen: set[tuple[tuple[str, str, str], ...]] = set()
     out: list[list[Token]] = []
     for reading in dict.fromkeys(readings):
         toks = _analyze_reading(text, reading)
         sig = tuple((t.key, t.stem, t.loose) for t in toks)
-        if sig not in seen:
+        if toks and sig not in seen:
             seen.add(sig)
             out.append(toks)
     return out

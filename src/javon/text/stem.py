@@ -1,6 +1,8 @@
 """Stemmer dispatch by language: Snowball for Russian and English, our own for Uzbek.
 
 Every stemmer takes and returns a key (already folded), so index and query agree.
+snowballstemmer runs the C implementation (PyStemmer) when that is installed: the same
+stems, about 100x faster per word, which doubles cold indexing speed (bench/text_quality.py).
 """
 
 from __future__ import annotations

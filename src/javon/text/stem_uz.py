@@ -5,18 +5,21 @@ How it decides (why it is built this way):
 * Uzbek inflection is a fixed order of suffix slots, so the stripper walks the slots from
   the end of the word and lists every way the word can be cut (a tiny finite-state parser):
   nouns  stem + -lar + possessive + case + -dagi/-niki + particles/predicate endings;
-  verbs  stem + [voice] + [-ma-] + tense/participle/converb + person, and participles
-  (-gan, -digan, -yotgan) then take the noun endings.
+  verbs  stem + [passive, -ish-, aspect] + [-ma-] + tense/participle/converb + person;
+  participles (-gan, -digan, -yotgan) then take the noun endings.
 * Look-alike endings are the trap (ota is not ot+a, olma is not ol+ma, tizim is not
   tiz+im, boshqa is not bosh+qa).  A lexicon of known stems (data/uz_stems.txt) decides:
-  a known word is not cut; among the cuts, one that leaves a known stem wins (the longest
-  such stem); without one, cuts that rest only on a short ambiguous ending (-i, -a, -m,
-  -ma, voice ...) are not made, and otherwise the deepest cut is taken.
+  a known word is not cut; among the cuts, one that leaves a known stem of the right kind
+  (noun or verb) wins, the longest such stem; without one, a cut that rests only on short
+  ambiguous endings (-i, -a, -m, -ma, ...) is made only in a few guarded cases (a lone -i
+  or -di after a long stem), and otherwise the deepest cut is taken.  Finite verb forms
+  cannot stand before case or possessive endings; participles can.
 * The stem is canonicalised so that every form meets: a final g/gʻ of a polysyllabic stem
   becomes k/q (yuragi -> yurak, qishlogʻi -> qishloq: the alternation is undone whether or
   not it happened), and the closed set of vowel-dropping stems is restored (oʻgʻli ->
   oʻgʻil, shahri -> shahar).
-* Derivational suffixes (-chi -lik -xona -dosh -li -siz, verbal nouns -ish/-sh) are kept.
+* Derivational suffixes (-chi -lik -xona -dosh -li -siz, causatives -tir/-dir, verbal
+  nouns -ish/-sh: oʻqish stays oʻqish) are kept.
 """
 
 from __future__ import annotations
@@ -163,10 +166,13 @@ _TENSES: list[tuple[str, str, list[str], bool]] = [
 # A negative -ma- may stand before these tenses (bormadi, bormaydi, bormagan, bormasa).
 _NEG_OK = frozenset({"di", "y", "yap", "gan", "sa", "sin", "ng", "gin", "ylik", "ydigan",
                      "yotgan", "gani", "guncha", "gach", "b", "moqchi", "gandi"})  # fmt: skip
-# Voice (passive, causative, reciprocal): only cut when the stem left is known.
+# Passive voice: only cut when the stem left is known (qil-in-di -> qil).  Causatives
+# (kel -> keltir "bring", yoq -> yoqtir "like") make new verbs and are kept.
 # ... and aspect auxiliaries fused to the stem (bor-aver-di, bil-ol-ma-y-di).
-_VOICE = [("il", "C"), ("in", "C"), ("l", "V"), ("n", "V"), ("tir", "C"), ("dir", "C"),
-          ("aver", "C"), ("ver", "V"), ("ol", "C"), ("yol", "V")]  # fmt: skip
+# The -ish- of joint or plural action (kelishdi, qilishadi) is cut only before verb
+# endings: the verbal noun oʻqish, oʻqishni is a derived word and kept.
+_VOICE = [("il", "C"), ("in", "C"), ("l", "V"), ("n", "V"),
+          ("aver", "C"), ("ver", "V"), ("ol", "C"), ("yol", "V"), ("ish", "C"), ("sh", "V")]  # fmt: skip
 
 # Endings that are also common last letters of stems: a cut whose innermost ending is one
 # of these (ota = ot+a?, tizim = tiz+im?, olma = ol+ma?) is trusted only on a known stem.
@@ -313,7 +319,7 @@ def _lone_ending_ok(stem: str, sufs: tuple[str, ...], word: str) -> bool:
 @lru_cache(maxsize=300_000)
 def stem_uz(key: str) -> str:
     """Stem of an Uzbek key (Latin, folded).  Unknown shapes come back unchanged."""
-    if len(key) <= 3 or not key.isalpha():
+    if len(key) <= 2 or not key.isalpha():
         return PRONOUNS.get(key, key)
     pron = PRONOUNS.get(key)
     if pron is not None:
@@ -322,7 +328,8 @@ def stem_uz(key: str) -> str:
         return key
     # Ranked by (class, order): class 0 known stem on sure endings (longest stem), 1 known
     # stem on weak endings (longest stem), 2 unknown stem on sure endings (shortest stem),
-    # 3 unknown stem on one ambiguous ending (longest stem).  A known stem always wins.
+    # 3/4 unknown stem on one ambiguous ending (past -di first, then the longest stem).
+    # A known stem always wins.
     best: tuple[int, int, str] | None = None
 
     def offer(stem: str, sufs: tuple[str, ...], verb: bool, voice: bool) -> None:
@@ -337,7 +344,8 @@ def stem_uz(key: str) -> str:
             if not weak:
                 cand = (2, len(stem) + 10 * _odd_final_cluster(stem), stem)
             elif _lone_ending_ok(stem, sufs, key):
-                cand = (3, -len(stem), stem)
+                # qichqir-di rather than qichqird-i: the past tense is the likelier reading.
+                cand = (3 if sufs in (("di",), ("rdi",)) else 4, -len(stem), stem)
             else:
                 return
         if best is None or cand < best:

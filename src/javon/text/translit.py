@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from .normalize import OKINA, TUTUQ, clean_cyrillic, fold_latin
+from .normalize import OKINA, TUTUQ, clean_cyrillic, fold_latin, has_reformed_letters
 from .tokenize import CYRL, LATN, iter_words, script_of
 
 CYR_VOWELS = frozenset("аеёиоуўэюяы")
@@ -43,7 +43,11 @@ _BAD_EXCEPTIONS = frozenset(
     {"европа", "реакция", "реакцион", "реакционер", "телеинсценировка", "видеофильм"}
 )
 # Where the upstream list has two readings, the one used by the official dictionary.
-_PREFERRED = {"антициклон": "antisiklon", "коэффициент": "koeffitsiyent"}
+_PREFERRED = {
+    "антициклон": "antisiklon",
+    "коэффициент": "koeffitsiyent",
+    "валюта": "valyuta",  # the spelling of today's Latin press
+}
 
 # A plain inflectional tail (plural, possessive, case, -dagi/-niki, common particles):
 # an exception word followed by one of these keeps its exceptional spelling.
@@ -81,6 +85,12 @@ def _load() -> tuple[dict[str, str], dict[str, str]]:
         lat2cyr[la] = c
         cyr2lat.setdefault(c, la)
     cyr2lat.update(_PREFERRED)
+    # Words are split at hyphens, so a hyphenated entry (вице-президент) lends its parts.
+    for table in (cyr2lat, lat2cyr):
+        for src, dst in list(table.items()):
+            if "-" in src and src.count("-") == dst.count("-"):
+                for a, b in zip(src.split("-"), dst.split("-"), strict=True):
+                    table.setdefault(a, b)
     # Words ending in ь lose it before endings (сентябрь -> сентябрда).
     for c, la in list(cyr2lat.items()):
         if c.endswith("ь") and len(c) > 5:
@@ -92,8 +102,8 @@ CYR_EXCEPTIONS, LAT_EXCEPTIONS = _load()
 _MIN_PREFIX = 4
 
 
-def _cyr_rules(w: str, prev: str = "") -> str:
-    """Rule-based transliteration of a lower-case Uzbek Cyrillic word.
+def _cyr_chunks(w: str, prev: str = "") -> list[str]:
+    """Latin for each letter of a lower-case Uzbek Cyrillic word, by the rules.
 
     ``prev`` is the letter before ``w`` when ``w`` is the tail of a longer word.
     """
@@ -106,25 +116,23 @@ def _cyr_rules(w: str, prev: str = "") -> str:
         if ch == "е":
             out.append("ye" if start or before in CYR_VOWELS or before in "ъь" else "e")
         elif ch == "ц":
-            if start or not after or before not in CYR_VOWELS:
-                out.append("s")
-            else:
-                out.append("ts")
+            out.append("s" if start or not after or before not in CYR_VOWELS else "ts")
         elif ch == "ь":
-            if after == "о":
-                out.append("y")
+            out.append("y" if after == "о" else "")
         elif ch == "ъ":
-            if before == "ў" or (
-                before and before not in CYR_VOWELS and before not in "ъь" and after in "еёюя"
-                and after != ""
-            ):
-                continue
-            out.append(TUTUQ)
+            russian_loan = bool(before and after) and (
+                before not in CYR_VOWELS and before not in "ъь" and after in "еёюя"
+            )
+            out.append("" if before == "ў" or russian_loan else TUTUQ)
         elif ch == "ҳ" and before == "с":
             out.append(TUTUQ + "h")
         else:
             out.append(_SIMPLE_C2L.get(ch, ch))
-    return "".join(out)
+    return out
+
+
+def _cyr_rules(w: str, prev: str = "") -> str:
+    return "".join(_cyr_chunks(w, prev))
 
 
 @lru_cache(maxsize=200_000)
@@ -153,17 +161,19 @@ def _apply_case(src: str, out: str) -> str:
 
 
 def _cyr_word_to_latin_cased(word: str) -> str:
-    if "-" in word:
-        whole = CYR_EXCEPTIONS.get(clean_cyrillic(word))
-        if whole is not None and whole.count("-") == word.count("-"):
-            return _apply_case(word, whole)
-        return "-".join(_cyr_word_to_latin_cased(p) for p in word.split("-"))
-    low = cyr_word_to_latin_lower(word)
-    if word[:1].isupper() and not word.isupper() and any(c.isupper() for c in word[1:]):
-        # Inner capitals (e.g. "ЎзМУ"): per-letter case through the rules.
-        return "".join(_apply_case(c, cyr_word_to_latin_lower(c)) for c in word)
-    return _apply_case(word, low)
-
+    """Display form: the case of every Cyrillic letter carried to its Latin letters."""
+    if word.islower() or not any(c.isupper() for c in word):
+        return cyr_word_to_latin_lower(word)
+    w = clean_cyrillic(word)
+    if len(w) != len(word) or w in CYR_EXCEPTIONS or cyr_word_to_latin_lower(word) != _cyr_rules(w):
+        return _apply_case(word, cyr_word_to_latin_lower(word))  # exception: whole-word case
+    all_upper = len([c for c in word if c.isalpha()]) > 1 and word.isupper()
+    parts = []
+    for src, chunk in zip(word, _cyr_chunks(w), strict=True):
+        if src.isupper():
+            chunk = chunk.upper() if all_upper else chunk[:1].upper() + chunk[1:]
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def to_latin(cyrillic_uz: str) -> str:
@@ -229,8 +239,8 @@ def _lat_rules(w: str, prev: str = "") -> str:
 
 
 @lru_cache(maxsize=200_000)
-def lat_word_to_cyrillic_lower(word: str) -> str:
-    w = fold_latin(word)
+def lat_word_to_cyrillic_lower(word: str, bare_c_is_ch: bool = False) -> str:
+    w = fold_latin(word, bare_c_is_ch)
     exc = LAT_EXCEPTIONS.get(w)
     if exc is not None:
         return exc
@@ -243,10 +253,8 @@ def lat_word_to_cyrillic_lower(word: str) -> str:
     return _lat_rules(w)
 
 
-def _lat_word_to_cyr_cased(word: str) -> str:
-    if "-" in word:
-        return "-".join(_lat_word_to_cyr_cased(p) for p in word.split("-"))
-    low = lat_word_to_cyrillic_lower(word)
+def _lat_word_to_cyr_cased(word: str, bare_c_is_ch: bool = False) -> str:
+    low = lat_word_to_cyrillic_lower(word, bare_c_is_ch)
     letters = [c for c in word if c.isalpha() and c not in (OKINA, TUTUQ)]
     if not letters or not letters[0].isupper():
         return low
@@ -258,15 +266,17 @@ def _lat_word_to_cyr_cased(word: str) -> str:
 def to_cyrillic(latin_uz: str) -> str:
     """Uzbek Latin text (any apostrophe, reformed letters too) -> Cyrillic; best effort.
 
-    Apostrophes that open or close a quotation are left alone.
+    Apostrophes that open or close a quotation are left alone.  In a text written with the
+    2023 draft letters (õ ğ ş, no ç) a bare c is ch.
     """
+    bare_c = has_reformed_letters(latin_uz) and "ç" not in latin_uz and "Ç" not in latin_uz
     parts: list[str] = []
     last = 0
     for start, end in iter_words(latin_uz):
         if script_of(latin_uz[start:end]) != LATN:
             continue
         parts.append(latin_uz[last:start])
-        parts.append(_lat_word_to_cyr_cased(latin_uz[start:end]))
+        parts.append(_lat_word_to_cyr_cased(latin_uz[start:end], bare_c))
         last = end
     parts.append(latin_uz[last:])
     return "".join(parts)

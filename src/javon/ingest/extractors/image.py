@@ -40,9 +40,9 @@ def open_checked(source: PathLike | io.BytesIO, label: str = "image") -> Image.I
     before a single pixel is decoded."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit follows
             image = Image.open(source)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except Image.DecompressionBombError as exc:
         raise ExtractionError(f"refused this {label}: it is too large to draw ({exc})") from exc
     except UnidentifiedImageError as exc:
         raise ExtractionError(f"not a valid {label}: the picture format is not recognised") from exc

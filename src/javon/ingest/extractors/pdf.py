@@ -5,6 +5,7 @@ thumbnail of page 1."""
 from __future__ import annotations
 
 import ctypes
+import re
 import threading
 from typing import Any, ClassVar
 
@@ -21,7 +22,7 @@ _LOCK = threading.RLock()
 _ERRORS = {
     pdfium_c.FPDF_ERR_PASSWORD: "PDF is encrypted; a password is needed",
     pdfium_c.FPDF_ERR_SECURITY: "PDF uses an unsupported security handler (encryption)",
-    pdfium_c.FPDF_ERR_FORMAT: "not a valid PDF: the file is damaged or not a PDF",
+    pdfium_c.FPDF_ERR_FORMAT: "not a valid PDF: the file is damaged, truncated or not a PDF at all",
     pdfium_c.FPDF_ERR_FILE: "could not open the PDF file",
 }
 _TRANSLATE = str.maketrans({"\r": None, "\x00": None, "\ufffe": None, "\x02": "-"})
@@ -52,9 +53,16 @@ def _language(pdf: pdfium.PdfDocument) -> str | None:
     size = pdfium_c.FPDFCatalog_GetLanguage(pdf, None, 0)
     if size <= 2:
         return None
-    buffer = ctypes.create_string_buffer(size)
+    buffer = (ctypes.c_ushort * (size // 2))()
     pdfium_c.FPDFCatalog_GetLanguage(pdf, buffer, size)
-    return clean(buffer.raw[: size - 2].decode("utf-16-le", "replace"))
+    return clean(bytes(buffer)[: size - 2].decode("utf-16-le", "replace"))
+
+
+def _pdf_year(value: str | None) -> int | None:
+    """The year of a PDF date (``D:YYYYMMDDHHmmSS...``), tolerating the common sloppy forms."""
+    match = re.match(r"\s*(?:D:)?\s*(\d{4})", value or "")
+    year = int(match.group(1)) if match else first_year(value)
+    return year if year and 1000 < year < 2200 else None
 
 
 def _creators(author: str | None) -> list[str]:
@@ -84,7 +92,7 @@ class PdfExtractor:
                     title=clean(info.get("Title")),
                     creators=_creators(info.get("Author")),
                     language=_language(pdf),
-                    year=first_year(info.get("CreationDate")),
+                    year=_pdf_year(info.get("CreationDate")),
                     subjects=split_list(info.get("Keywords")),
                     description=clean(info.get("Subject")),
                     page_count=len(pages),

@@ -65,7 +65,9 @@ class SafeZip:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -101,6 +103,13 @@ class SafeZip:
         return joined.lstrip("/")
 
 
+_BOMB = "refused this {label}: {what} declares entities that expand without bound (an XML bomb)"
+
+
+def _is_bomb(message: str) -> bool:
+    return "amplification" in message or "ERR_RESOURCE_LIMIT" in message or "entity loop" in message.lower()
+
+
 def xml_parser(*, recover: bool = False) -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
@@ -116,13 +125,34 @@ def xml_parser(*, recover: bool = False) -> etree.XMLParser:
 
 def parse_xml(data: bytes, label: str, what: str, *, recover: bool = False) -> etree._Element:
     """Parse one XML part safely; a clear ExtractionError if it is not XML."""
+    parser = xml_parser(recover=recover)
     try:
-        root = etree.fromstring(data, xml_parser(recover=recover))
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        if _is_bomb(str(exc)):
+            raise ExtractionError(_BOMB.format(label=label, what=what)) from exc
         raise ExtractionError(f"not a valid {label}: {what} is not well-formed XML ({exc})") from exc
+    if any(_is_bomb(entry.message) for entry in parser.error_log):  # recover mode stops quietly
+        raise ExtractionError(_BOMB.format(label=label, what=what))
     if root is None:
         raise ExtractionError(f"not a valid {label}: {what} is empty")
+    _drop_entities(root)
     return root
+
+
+def _drop_entities(root: etree._Element) -> None:
+    """Remove unresolved entity references (``&xxe;``), keeping the text around them."""
+    for entity in list(root.iter(etree.Entity)):
+        parent = entity.getparent()
+        if parent is None:
+            continue
+        if entity.tail:
+            previous = entity.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + entity.tail
+            else:
+                parent.text = (parent.text or "") + entity.tail
+        parent.remove(entity)
 
 
 def clean(value: str | None) -> str | None:

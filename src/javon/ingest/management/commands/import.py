@@ -55,7 +55,6 @@ class Command(BaseCommand):
                 if not ran:
                     time.sleep(0.2)
             head = search_services.log_head()
-            search_services.apply_changes_if_free()
             if not search_services.wait_until_applied(head, timeout=max(deadline - time.monotonic(), 1.0)):
                 self.stderr.write("the search index did not catch up in time; is `javon index-follow` running?")
         report = services.job_report(job)

@@ -46,18 +46,26 @@ class Command(BaseCommand):
         ]
         if not opts["no_worker"]:
             commands += [[*javon, "worker"] for _ in range(opts["task_workers"])]
-        procs = [subprocess.Popen(cmd) for cmd in commands]
+        # Each child leads its own process group, so that stopping reaches grandchildren too
+        # (granian's web workers ignore SIGTERM while they start).
+        procs = [subprocess.Popen(cmd, process_group=0) for cmd in commands]
         self.stdout.write(f"Javon is at http://{opts['host']}:{opts['port']}/ (Ctrl+C stops it)")
 
-        def stop(signum: int, frame: Any) -> None:
-            for p in procs:
-                if p.poll() is None:
-                    p.terminate()
+        def signal_groups(sig: int) -> None:
             for p in procs:
                 try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+                    os.killpg(p.pid, sig)
+                except ProcessLookupError:
+                    pass
+
+        def stop(signum: int, frame: Any) -> None:
+            signal_groups(signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and any(p.poll() is None for p in procs):
+                time.sleep(0.1)
+            signal_groups(signal.SIGKILL)
+            for p in procs:
+                p.wait()
             sys.exit(0)
 
         signal.signal(signal.SIGINT, stop)
@@ -68,5 +76,5 @@ class Command(BaseCommand):
                     # A helper process died: say so and start it again, the server stays up.
                     self.stderr.write(f"{' '.join(commands[i][-2:])} exited with {p.returncode}; restarting")
                     time.sleep(1)
-                    procs[i] = subprocess.Popen(commands[i])
+                    procs[i] = subprocess.Popen(commands[i], process_group=0)
             time.sleep(1)
