@@ -28,10 +28,9 @@ demo: setup
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src/javon/text || true
 
 typecheck: setup
-	$(VENV)/bin/mypy src/javon/text src/javon/*/services.py
+	$(VENV)/bin/mypy src
 
 pytest-sqlite: setup
 	JAVON_DATA_DIR=$(CURDIR)/var/test-sqlite JAVON_DATABASE_URL=sqlite:///test.sqlite3 \

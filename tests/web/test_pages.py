@@ -46,7 +46,7 @@ def test_upload_form_imports(client: Any, staff_user: Any, tmp_path: Any) -> Non
 
     client.force_login(staff_user)
     upload = SimpleUploadedFile("qissa.txt", "Bir bor ekan, bir yoʻq ekan, gʻaroyib qissa.".encode(), "text/plain")
-    response = client.post("/staff/upload", {"files": [upload], "title": "Qissa", "language": "uz"})
+    response = client.post("/staff/upload", {"uploads": [upload], "title": "Qissa", "language": "uz"})
     assert response.status_code == 302
     job_page = client.get(response["Location"])
     assert "Qissa" in job_page.content.decode()

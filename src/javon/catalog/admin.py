@@ -53,7 +53,7 @@ class FileInline(admin.TabularInline):
 class MetadataChangeInline(admin.TabularInline):
     model = MetadataChange
     extra = 0
-    fields = ["at", "actor", "action", "changes"]
+    fields = ("at", "actor", "action", "changes")
     readonly_fields = fields
     can_delete = False
 

@@ -272,9 +272,7 @@ def create_work(
     return work
 
 
-def update_work(
-    work: Work, data: WorkInput, *, actor: str, user: User | None = None
-) -> MetadataChange | None:
+def update_work(work: Work, data: WorkInput, *, actor: str, user: User | None = None) -> MetadataChange | None:
     validate(data)
     with transaction.atomic():
         locked = Work.objects.select_for_update().get(pk=work.pk)

@@ -6,7 +6,7 @@ from javon.ingest.models import ImportItem, ImportJob
 class ImportItemInline(admin.TabularInline):
     model = ImportItem
     extra = 0
-    fields = ["name", "status", "stage", "work", "error"]
+    fields = ("name", "status", "stage", "work", "error")
     readonly_fields = fields
     can_delete = False
 

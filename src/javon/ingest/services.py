@@ -111,9 +111,7 @@ def _is_sidecar(path: Path, files: set[Path]) -> bool:
 
 
 # ------------------------------------------------------------------ admission
-def start_job(
-    *, source: str, actor: str, user: User | None = None, options: dict[str, Any] | None = None
-) -> ImportJob:
+def start_job(*, source: str, actor: str, user: User | None = None, options: dict[str, Any] | None = None) -> ImportJob:
     return ImportJob.objects.create(source=source, actor=actor, user=user, options=options or {})
 
 
@@ -207,7 +205,9 @@ def _merge(item: ImportItem, extracted: Extracted, mime: str) -> dict[str, Any]:
         embedded["creators"] = [catalog.parse_creator(c) for c in extracted.creators if c.strip()]
     if extracted.language:
         embedded["languages"] = [extracted.language]
-    if extracted.year:
+    if extracted.year and mime != "application/pdf":
+        # A PDF's CreationDate is when the file was made (a scan, an export), not when the
+        # work was published; EPUB's dc:date and DOCX properties are the work's own.
         embedded["year"] = extracted.year
     if extracted.subjects:
         embedded["subjects"] = extracted.subjects

@@ -101,7 +101,7 @@ class SearchBackend(Protocol):
 @lru_cache(maxsize=4)
 def _load(path: str, index_dir: str) -> SearchBackend:
     cls = import_string(path)
-    return cls(index_dir)  # type: ignore[no-any-return]
+    return cls(index_dir)
 
 
 def get_backend() -> SearchBackend:

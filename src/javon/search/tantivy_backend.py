@@ -306,7 +306,7 @@ class TantivyBackend:
         addresses = [addr for _score, addr in result.hits]
         ids = searcher.fast_field_values("work_id", addresses) if addresses else []
         hits = [
-            Hit(work_id=int(work_id), score=float(score) if isinstance(score, float) else 0.0)
+            Hit(work_id=int(work_id or 0), score=float(score) if isinstance(score, float) else 0.0)
             for (score, _addr), work_id in zip(result.hits, ids, strict=True)
         ][:limit]
         facet_counts: dict[str, dict[str, int]] = {}
@@ -316,7 +316,7 @@ class TantivyBackend:
             for name in FACETS:
                 buckets = raw.get(name, {}).get("buckets", [])
                 facet_counts[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-        return SearchResult(total=int(result.count or 0), hits=hits, facets=facet_counts)
+        return SearchResult(total=int(getattr(result, "count", 0) or 0), hits=hits, facets=facet_counts)
 
     def pages_of_work(self, query: ParsedQuery, work_id: int, limit: int = 50) -> list[tuple[int, float]]:
         if query.is_empty:
@@ -337,11 +337,12 @@ class TantivyBackend:
         result = searcher.search(q, limit=limit, count=False)
         addresses = [addr for _score, addr in result.hits]
         pages = searcher.fast_field_values("page", addresses) if addresses else []
-        return [(int(p), float(s)) for (s, _a), p in zip(result.hits, pages, strict=True)]
+        return [(int(p or 0), float(s)) for (s, _a), p in zip(result.hits, pages, strict=True)]
 
     def count(self) -> int:
         searcher = self._searcher()
-        return int(searcher.search(tantivy.Query.term_query(self.schema, "kind", WORK), limit=1).count or 0)
+        result = searcher.search(tantivy.Query.term_query(self.schema, "kind", WORK), limit=1)
+        return int(getattr(result, "count", 0) or 0)
 
     # ---------------------------------------------------------------- replica position
     def _position_file(self) -> Path:

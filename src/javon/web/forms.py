@@ -25,7 +25,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))
+    uploads = MultipleFileField(label=_("Files"))
     title = forms.CharField(
         label=_("Title"), required=False, max_length=1000, help_text=_("Leave empty to take it from the file")
     )

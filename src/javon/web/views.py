@@ -86,9 +86,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "type": [(k, TYPE_LABELS.get(k, k), n) for k, n in response.facets.get("type", {}).items()],
         "language": [(k, k, n) for k, n in response.facets.get("language", {}).items()],
         "subject": [(k, k, n) for k, n in response.facets.get("subject", {}).items()][:15],
-        "collection": [
-            (slug, names.get(slug, slug), n) for slug, n in response.facets.get("collection", {}).items()
-        ],
+        "collection": [(slug, names.get(slug, slug), n) for slug, n in response.facets.get("collection", {}).items()],
         "year": sorted(
             ((k, k, n) for k, n in response.facets.get("year", {}).items()), key=lambda x: x[0], reverse=True
         )[:15],
@@ -154,10 +152,10 @@ def work(request: HttpRequest, work_id: int) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        cleaned: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "files" and v not in (None, "")}
+        cleaned: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "uploads" and v not in (None, "")}
         metadata = normalise(cleaned, "form")
         job = ingest.start_job(source="upload", actor=f"web:{request.user.get_username()}", user=request.user)  # type: ignore[arg-type]
-        for upload_file in form.cleaned_data["files"]:
+        for upload_file in form.cleaned_data["uploads"]:
             name = Path(upload_file.name or "upload").name
             with tempfile.NamedTemporaryFile(prefix="javon-upload-") as tmp:
                 for chunk in upload_file.chunks():

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,148 +14,283 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Subject',
+            name="Subject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=300, verbose_name='term')),
-                ('term_key', models.CharField(editable=False, max_length=300, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("term", models.CharField(max_length=300, verbose_name="term")),
+                ("term_key", models.CharField(editable=False, max_length=300, unique=True)),
             ],
             options={
-                'verbose_name': 'subject',
-                'ordering': ['term'],
+                "verbose_name": "subject",
+                "ordering": ["term"],
             },
         ),
         migrations.CreateModel(
-            name='Agent',
+            name="Agent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='As catalogued: Surname, Given', max_length=500, verbose_name='name')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation')], default='person', max_length=20)),
-                ('dates', models.CharField(blank=True, max_length=50, verbose_name='dates')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(help_text="As catalogued: Surname, Given", max_length=500, verbose_name="name"),
+                ),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=500)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        default="person",
+                        max_length=20,
+                    ),
+                ),
+                ("dates", models.CharField(blank=True, max_length=50, verbose_name="dates")),
             ],
             options={
-                'verbose_name': 'agent',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('name_key', 'dates'), name='agent_unique_name_dates')],
+                "verbose_name": "agent",
+                "ordering": ["name"],
+                "constraints": [models.UniqueConstraint(fields=("name_key", "dates"), name="agent_unique_name_dates")],
             },
         ),
         migrations.CreateModel(
-            name='Collection',
+            name="Collection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.collection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("slug", models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.collection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'collection',
-                'ordering': ['name'],
+                "verbose_name": "collection",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('author', 'Author'), ('editor', 'Editor'), ('translator', 'Translator'), ('compiler', 'Compiler'), ('supervisor', 'Supervisor'), ('narrator', 'Narrator'), ('illustrator', 'Illustrator'), ('contributor', 'Contributor')], default='author', max_length=20, verbose_name='role')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='catalog.agent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("author", "Author"),
+                            ("editor", "Editor"),
+                            ("translator", "Translator"),
+                            ("compiler", "Compiler"),
+                            ("supervisor", "Supervisor"),
+                            ("narrator", "Narrator"),
+                            ("illustrator", "Illustrator"),
+                            ("contributor", "Contributor"),
+                        ],
+                        default="author",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="contributions", to="catalog.agent"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contribution',
-                'ordering': ['position', 'id'],
+                "verbose_name": "contribution",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Work',
+            name="Work",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('book', 'Book'), ('textbook', 'Textbook'), ('monograph', 'Monograph'), ('dissertation', 'Dissertation'), ('article', 'Article'), ('abstract', 'Abstract (referat)'), ('encyclopedia', 'Encyclopedia'), ('reference', 'Reference work'), ('periodical_issue', 'Periodical issue'), ('audio', 'Audio'), ('video', 'Video'), ('archival', 'Archival material')], default='book', max_length=30, verbose_name='type')),
-                ('title', models.CharField(max_length=1000, verbose_name='title')),
-                ('title_language', models.CharField(blank=True, max_length=12, verbose_name='title language')),
-                ('title_script', models.CharField(blank=True, choices=[('Latn', 'Latin'), ('Cyrl', 'Cyrillic'), ('Arab', 'Arabic'), ('Zyyy', 'Other')], max_length=4, verbose_name='title script')),
-                ('languages', models.JSONField(blank=True, default=list, help_text='ISO 639 codes', verbose_name='languages')),
-                ('publisher', models.CharField(blank=True, max_length=500, verbose_name='publisher')),
-                ('place', models.CharField(blank=True, max_length=300, verbose_name='place of publication')),
-                ('date', models.CharField(blank=True, help_text='As printed: 1813, 2019-05', max_length=50, verbose_name='date')),
-                ('year', models.IntegerField(blank=True, db_index=True, null=True, verbose_name='year')),
-                ('edition', models.CharField(blank=True, max_length=200, verbose_name='edition')),
-                ('series', models.CharField(blank=True, max_length=500, verbose_name='series')),
-                ('series_number', models.CharField(blank=True, max_length=50, verbose_name='number in series')),
-                ('abstract', models.TextField(blank=True, verbose_name='abstract')),
-                ('keywords', models.JSONField(blank=True, default=list, verbose_name='keywords')),
-                ('rights', models.TextField(blank=True, verbose_name='rights statement')),
-                ('licence', models.CharField(blank=True, max_length=200, verbose_name='licence')),
-                ('status', models.CharField(choices=[('processing', 'Processing'), ('ready', 'Ready'), ('failed', 'Failed')], default='processing', max_length=20)),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated', models.DateTimeField(auto_now=True, db_index=True)),
-                ('agents', models.ManyToManyField(related_name='works', through='catalog.Contribution', to='catalog.agent')),
-                ('collections', models.ManyToManyField(blank=True, related_name='works', to='catalog.collection')),
-                ('subjects', models.ManyToManyField(blank=True, related_name='works', to='catalog.subject')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("book", "Book"),
+                            ("textbook", "Textbook"),
+                            ("monograph", "Monograph"),
+                            ("dissertation", "Dissertation"),
+                            ("article", "Article"),
+                            ("abstract", "Abstract (referat)"),
+                            ("encyclopedia", "Encyclopedia"),
+                            ("reference", "Reference work"),
+                            ("periodical_issue", "Periodical issue"),
+                            ("audio", "Audio"),
+                            ("video", "Video"),
+                            ("archival", "Archival material"),
+                        ],
+                        default="book",
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=1000, verbose_name="title")),
+                ("title_language", models.CharField(blank=True, max_length=12, verbose_name="title language")),
+                (
+                    "title_script",
+                    models.CharField(
+                        blank=True,
+                        choices=[("Latn", "Latin"), ("Cyrl", "Cyrillic"), ("Arab", "Arabic"), ("Zyyy", "Other")],
+                        max_length=4,
+                        verbose_name="title script",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(blank=True, default=list, help_text="ISO 639 codes", verbose_name="languages"),
+                ),
+                ("publisher", models.CharField(blank=True, max_length=500, verbose_name="publisher")),
+                ("place", models.CharField(blank=True, max_length=300, verbose_name="place of publication")),
+                (
+                    "date",
+                    models.CharField(
+                        blank=True, help_text="As printed: 1813, 2019-05", max_length=50, verbose_name="date"
+                    ),
+                ),
+                ("year", models.IntegerField(blank=True, db_index=True, null=True, verbose_name="year")),
+                ("edition", models.CharField(blank=True, max_length=200, verbose_name="edition")),
+                ("series", models.CharField(blank=True, max_length=500, verbose_name="series")),
+                ("series_number", models.CharField(blank=True, max_length=50, verbose_name="number in series")),
+                ("abstract", models.TextField(blank=True, verbose_name="abstract")),
+                ("keywords", models.JSONField(blank=True, default=list, verbose_name="keywords")),
+                ("rights", models.TextField(blank=True, verbose_name="rights statement")),
+                ("licence", models.CharField(blank=True, max_length=200, verbose_name="licence")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("processing", "Processing"), ("ready", "Ready"), ("failed", "Failed")],
+                        default="processing",
+                        max_length=20,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "agents",
+                    models.ManyToManyField(related_name="works", through="catalog.Contribution", to="catalog.agent"),
+                ),
+                ("collections", models.ManyToManyField(blank=True, related_name="works", to="catalog.collection")),
+                ("subjects", models.ManyToManyField(blank=True, related_name="works", to="catalog.subject")),
             ],
             options={
-                'verbose_name': 'work',
-                'ordering': ['-created', '-id'],
+                "verbose_name": "work",
+                "ordering": ["-created", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MetadataChange',
+            name="MetadataChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor', models.CharField(help_text='who or what made it: a user, an import', max_length=200)),
-                ('action', models.CharField(default='update', max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('changes', models.JSONField(default=dict)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("actor", models.CharField(help_text="who or what made it: a user, an import", max_length=200)),
+                ("action", models.CharField(default="update", max_length=20)),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("changes", models.JSONField(default=dict)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="changes", to="catalog.work"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'metadata change',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "metadata change",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Identifier',
+            name="Identifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('isbn', 'ISBN'), ('issn', 'ISSN'), ('doi', 'DOI'), ('udc', 'UDC'), ('bbk', 'BBK'), ('call_number', 'Call number'), ('uri', 'URI'), ('other', 'Other')], max_length=20)),
-                ('value', models.CharField(max_length=300)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("isbn", "ISBN"),
+                            ("issn", "ISSN"),
+                            ("doi", "DOI"),
+                            ("udc", "UDC"),
+                            ("bbk", "BBK"),
+                            ("call_number", "Call number"),
+                            ("uri", "URI"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("value", models.CharField(max_length=300)),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="identifiers", to="catalog.work"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identifier',
+                "verbose_name": "identifier",
             },
         ),
         migrations.AddField(
-            model_name='contribution',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='catalog.work'),
+            model_name="contribution",
+            name="work",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="contributions", to="catalog.work"
+            ),
         ),
         migrations.CreateModel(
-            name='AlternativeTitle',
+            name="AlternativeTitle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=1000, verbose_name='title')),
-                ('language', models.CharField(blank=True, max_length=12, verbose_name='language')),
-                ('script', models.CharField(blank=True, choices=[('Latn', 'Latin'), ('Cyrl', 'Cyrillic'), ('Arab', 'Arabic'), ('Zyyy', 'Other')], max_length=4, verbose_name='script')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alternative_titles', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=1000, verbose_name="title")),
+                ("language", models.CharField(blank=True, max_length=12, verbose_name="language")),
+                (
+                    "script",
+                    models.CharField(
+                        blank=True,
+                        choices=[("Latn", "Latin"), ("Cyrl", "Cyrillic"), ("Arab", "Arabic"), ("Zyyy", "Other")],
+                        max_length=4,
+                        verbose_name="script",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alternative_titles",
+                        to="catalog.work",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alternative title',
+                "verbose_name": "alternative title",
             },
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['type', 'year'], name='catalog_wor_type_122271_idx'),
+            model_name="work",
+            index=models.Index(fields=["type", "year"], name="catalog_wor_type_122271_idx"),
         ),
         migrations.AddIndex(
-            model_name='identifier',
-            index=models.Index(fields=['scheme', 'value'], name='catalog_ide_scheme_f77025_idx'),
+            model_name="identifier",
+            index=models.Index(fields=["scheme", "value"], name="catalog_ide_scheme_f77025_idx"),
         ),
         migrations.AddConstraint(
-            model_name='identifier',
-            constraint=models.UniqueConstraint(fields=('work', 'scheme', 'value'), name='identifier_once_per_work'),
+            model_name="identifier",
+            constraint=models.UniqueConstraint(fields=("work", "scheme", "value"), name="identifier_once_per_work"),
         ),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -53,10 +54,8 @@ class Command(BaseCommand):
 
         def signal_groups(sig: int) -> None:
             for p in procs:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(p.pid, sig)
-                except ProcessLookupError:
-                    pass
 
         def stop(signum: int, frame: Any) -> None:
             signal_groups(signal.SIGTERM)
