@@ -161,3 +161,14 @@ def test_suggestions_for_titles_and_authors() -> None:
     assert result["authors"][0]["name"] == "Bobur, Zahiriddin Muhammad"
     assert search.suggest("бобу")["works"][0]["title"] == "Boburnoma"
     assert search.suggest("b") == {"works": [], "authors": []}
+
+
+def test_typos_in_longer_words_are_corrected(shelf: dict[str, Work]) -> None:
+    result = search.search("kutubxonna tarixi")
+    assert result.did_you_mean == "kutubxona tarixi"
+    assert [h.work_id for h in result.hits] == [shelf["kutubxona"].pk]
+    assert search.search("Morlcoks").did_you_mean == "morlocks"
+    # Short words are not "corrected", and words that exist are left alone.
+    assert search.search("kitab").did_you_mean is None or search.search("kitab").total > 0
+    assert search.search("zzzzzzzzq").did_you_mean is None
+    assert search.search("kutubxona").did_you_mean is None

@@ -86,6 +86,9 @@ class SearchBackend(Protocol):
     def pages_of_work(self, query: ParsedQuery, work_id: int, limit: int = 50) -> list[tuple[int, float]]:
         """Pages of one work that match, best first, as (page number, score)."""
 
+    def correct(self, key: str) -> str | None:
+        """A likely intended indexed word for a key that is not in the index (typos)."""
+
     def count(self) -> int: ...
 
     def position(self) -> int:

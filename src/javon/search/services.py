@@ -197,6 +197,7 @@ class SearchResponse:
     total: int
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    did_you_mean: str | None = None  # the corrected query whose results are shown
 
 
 def make_snippet(text: str, keys: set[str], words: int = SNIPPET_WORDS) -> str:
@@ -252,6 +253,12 @@ def search(
     backend = get_backend()
     offset = max(page - 1, 0) * per_page
     result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
+    corrected = None
+    if result.total == 0 and not query.is_empty:
+        corrected = correct_query(q, backend)
+        if corrected:
+            query = parse(corrected)
+            result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
     keys = query.highlight_keys()
     hits: list[SearchHit] = []
     abstracts = dict(Work.objects.filter(pk__in=[h.work_id for h in result.hits]).values_list("pk", "abstract"))
@@ -271,7 +278,27 @@ def search(
             if not snippet and abstracts.get(h.work_id):
                 snippet = make_snippet(abstracts[h.work_id], keys)
         hits.append(SearchHit(h.work_id, h.score, page_no, snippet))
-    return SearchResponse(query=query, total=result.total, hits=hits, facets=result.facets)
+    return SearchResponse(
+        query=query, total=result.total, hits=hits, facets=result.facets, did_you_mean=corrected
+    )
+
+
+def correct_query(q: str, backend: SearchBackend) -> str | None:
+    """The query with misspelt longer words replaced by the indexed words they most likely meant."""
+    from javon.text import analyze as analyse_words
+
+    changed = False
+    pieces: list[str] = []
+    cursor = 0
+    for token in analyse_words(q):
+        pieces.append(q[cursor : token.start])
+        is_field_name = q[token.end : token.end + 1] == ":"
+        fix = None if is_field_name else backend.correct(token.key)
+        pieces.append(fix if fix else token.text)
+        changed = changed or bool(fix)
+        cursor = token.end
+    pieces.append(q[cursor:])
+    return "".join(pieces) if changed else None
 
 
 def search_in_work(work_id: int, q: str, limit: int = 50) -> list[tuple[int, str]]:

@@ -46,6 +46,25 @@ SCHEMA_VERSION = 3
 FACETS = {"type": 20, "language": 20, "year": 400, "collection": 50, "subject": 30}
 
 
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count 1), giving up past `limit`."""
+    if a == b:
+        return 0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 def _lang_hint(languages: list[str]) -> str | None:
     for code in languages:
         base = code.split("-")[0].lower()
@@ -338,6 +357,28 @@ class TantivyBackend:
         addresses = [addr for _score, addr in result.hits]
         pages = searcher.fast_field_values("page", addresses) if addresses else []
         return [(int(p or 0), float(s)) for (s, _a), p in zip(result.hits, pages, strict=True)]
+
+    def correct(self, key: str) -> str | None:
+        """The most frequent indexed word within a small edit distance of `key`, if `key` is absent."""
+        if len(key) < 5:
+            return None
+        searcher = self._searcher()
+        fields = ("title", "creators", "subjects", "body")
+        if any(searcher.doc_freq(f, key) for f in fields):
+            return None
+        limit = 1 if len(key) < 9 else 2
+        best: tuple[int, int, str] | None = None
+        for f in fields:
+            # Typos rarely touch the first letter; walk the words sharing it, most frequent first.
+            for term, freq in searcher.terms_with_prefix(f, key[:1], limit=5000) or []:
+                if abs(len(term) - len(key)) > limit:
+                    continue
+                distance = edit_distance(key, term, limit)
+                if distance <= limit:
+                    candidate = (distance, -int(freq), term)
+                    if best is None or candidate < best:
+                        best = candidate
+        return best[2] if best else None
 
     def count(self) -> int:
         searcher = self._searcher()

@@ -96,6 +96,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "web/search.html",
         {
             "q": q,
+            "did_you_mean": response.did_you_mean,
             "hits": hits,
             "total": response.total,
             "facets": facets,
