@@ -7,6 +7,7 @@ The same seed gives the same records.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections import Counter
@@ -41,11 +42,12 @@ class Generator:
     def __init__(self, seed: int = 42) -> None:
         self.rng = random.Random(seed)
         self.vocab = {lang: vocabulary(lang) for lang in ("uz", "ru", "en")}
+        # Cumulative weights once: random.choices would re-add 20,000 weights on every call.
+        self.cum = {lang: list(itertools.accumulate(weights)) for lang, (_w, weights) in self.vocab.items()}
         self.surnames = {lang: [w.capitalize() for w in self.vocab[lang][0][200:2200]] for lang in self.vocab}
 
     def words(self, lang: str, n: int) -> list[str]:
-        words, weights = self.vocab[lang]
-        return self.rng.choices(words, weights=weights, k=n)
+        return self.rng.choices(self.vocab[lang][0], cum_weights=self.cum[lang], k=n)
 
     def record(self) -> Record:
         rng = self.rng

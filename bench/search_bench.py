@@ -35,11 +35,11 @@ def load_records(n: int, seed: int) -> list:
     with transaction.atomic():
         for r in records:
             for name in r.creators:
-                key = fold(name)
+                key = fold(name, "en")
                 if key not in agents:
                     agents[key] = Agent(name=name, name_key=key)
             for term in r.subjects:
-                key = fold(term)
+                key = fold(term, "en")
                 if key not in subjects:
                     subjects[key] = Subject(term=term, term_key=key)
         Agent.objects.bulk_create(agents.values(), batch_size=2000)
@@ -60,7 +60,7 @@ def load_records(n: int, seed: int) -> list:
         )
         Contribution.objects.bulk_create(
             [
-                Contribution(work=w, agent=agents[fold(name)], position=i)
+                Contribution(work=w, agent=agents[fold(name, "en")], position=i)
                 for w, r in zip(works, records, strict=True)
                 for i, name in enumerate(r.creators)
             ],
@@ -69,7 +69,7 @@ def load_records(n: int, seed: int) -> list:
         through = Work.subjects.through
         through.objects.bulk_create(
             [
-                through(work_id=w.pk, subject_id=subjects[fold(t)].pk)
+                through(work_id=w.pk, subject_id=subjects[fold(t, "en")].pk)
                 for w, r in zip(works, records, strict=True)
                 for t in dict.fromkeys(r.subjects)
             ],

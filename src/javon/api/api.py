@@ -15,7 +15,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from javon.access import services as access
-from javon.api.schemas import search_record, work_record
+from javon.api.schemas import search_record, work_record, work_summary
 from javon.catalog import services as catalog
 from javon.catalog.models import Work
 from javon.ingest import services as ingest
@@ -96,8 +96,6 @@ def list_works(request: HttpRequest, params: Query[WorkListParams]) -> dict[str,
     works = list(qs[: limit + 1])
     more = len(works) > limit
     works = works[:limit]
-    from javon.api.schemas import work_summary
-
     return {
         "items": [work_summary(w) for w in works],
         "next_cursor": works[-1].pk if more else None,

@@ -86,6 +86,7 @@ def collect(paths: Iterable[str | Path]) -> list[Candidate]:
             except (MetadataError, OSError, UnicodeDecodeError) as exc:
                 manifest_errors.append(Candidate(path, {}, f"manifest: {exc}"))
     file_set = {p.resolve() for p in files if p.exists()}
+    stems = {f.with_suffix("") for f in file_set if f.suffix.lower() != ".json"}
     candidates: list[Candidate] = []
     for path in files:
         if not path.exists():
@@ -93,7 +94,7 @@ def collect(paths: Iterable[str | Path]) -> list[Candidate]:
             continue
         if is_manifest(path):
             continue
-        if path.suffix.lower() == ".json" and _is_sidecar(path, file_set):
+        if path.suffix.lower() == ".json" and _is_sidecar(path, file_set, stems):
             continue
         try:
             meta = dict(manifests.get(str(path.resolve()), {}))
@@ -104,10 +105,10 @@ def collect(paths: Iterable[str | Path]) -> list[Candidate]:
     return candidates + manifest_errors
 
 
-def _is_sidecar(path: Path, files: set[Path]) -> bool:
-    stem = path.with_suffix("")
-    resolved = path.resolve()
-    return any(f != resolved and (f == stem.resolve() or f.with_suffix("") == stem.resolve()) for f in files)
+def _is_sidecar(path: Path, files: set[Path], stems: set[Path]) -> bool:
+    """NAME.ext.json beside NAME.ext, or NAME.json beside NAME.<anything>."""
+    stem = path.resolve().with_suffix("")
+    return stem in files or stem in stems
 
 
 # ------------------------------------------------------------------ admission

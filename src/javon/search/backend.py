@@ -6,6 +6,7 @@ query language live in documents.py and query.py, the same for every backend.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
@@ -71,6 +72,9 @@ class SearchBackend(Protocol):
         """Drop the given works from the index and add the documents, in one commit."""
 
     def clear(self) -> None: ...
+
+    def rebuild(self, batches: Iterable[list[IndexDocument]]) -> int:
+        """Replace the whole index with these documents; returns how many works."""
 
     def search(
         self,

@@ -165,21 +165,18 @@ def wait_until_applied(position: int, timeout: float = 600.0, apply_here: bool =
     return False
 
 
-def reindex(batch: int = 200) -> int:
+def reindex(batch: int = 500) -> int:
     """Rebuild the whole index from the database."""
     from javon.catalog.models import Work
 
     backend = get_backend()
     head = log_head()
-    backend.clear()
     ids = list(Work.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        backend.replace(chunk, build_documents(chunk))
+    count = backend.rebuild(build_documents(ids[start : start + batch]) for start in range(0, len(ids), batch))
     backend.set_position(head, [])
     # Changes logged while we rebuilt are applied on top.
     apply_changes(backend)
-    return len(ids)
+    return count
 
 
 # ------------------------------------------------------------------ searching

@@ -188,6 +188,26 @@ class TantivyBackend:
                 raise
             self.index.reload()
 
+    def rebuild(self, batches: Iterable[list[IndexDocument]]) -> int:
+        """Empty the index and fill it with every batch, through one writer and one commit."""
+        count = 0
+        with self._lock:
+            writer = self.index.writer(heap_size=400_000_000, num_threads=1)
+            try:
+                writer.delete_all_documents()
+                for batch in batches:
+                    for d in batch:
+                        for doc in self._documents(d):
+                            writer.add_document(doc)
+                    count += len(batch)
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            self.index.reload()
+        return count
+
     def clear(self) -> None:
         with self._lock:
             writer = self.index.writer(heap_size=50_000_000, num_threads=1)
