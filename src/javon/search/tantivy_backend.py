@@ -22,11 +22,12 @@ import tantivy
 
 from javon.search.backend import Filters, Hit, IndexDocument, SearchResult
 from javon.search.query import Clause, ParsedQuery, TermKeys
-from javon.text import Token, analyze
+from javon.text.analyzer import TokenTuple, analyze_tuples
 
 log = logging.getLogger(__name__)
 
 WORK, PAGE = 0, 1
+KEY, STEM, LOOSE = 1, 2, 3  # indexes into javon.text's token tuples
 # Field weights for exact keys; stems count for less, so the exact form ranks first.
 KEY_FIELDS = {"title": 3.0, "alt_title": 2.5, "creators": 2.0, "subjects": 1.5, "abstract": 1.0, "body": 1.0}
 STEM_WEIGHT = 0.6
@@ -107,16 +108,18 @@ class TantivyBackend:
         self._last_reload = 0.0
 
     # ---------------------------------------------------------------- writing
-    def _pre(self, tokens: list[Token], attr: str, offset: int = 0) -> tantivy.PreTokenizedString:
-        values = [getattr(t, attr) for t in tokens]
-        toks = [tantivy.Token(v, t.position + offset, t.start, t.end) for v, t in zip(values, tokens, strict=True) if v]
-        return tantivy.PreTokenizedString(" ".join(values), toks)
+    @staticmethod
+    def _pre(tokens: list[TokenTuple], which: int, offset: int = 0) -> tantivy.PreTokenizedString:
+        # Tuples are (text, key, stem, loose, start, end, position); `which` picks the key kind.
+        make = tantivy.Token
+        toks = [make(t[which], t[6] + offset, t[4], t[5]) for t in tokens if t[which]]
+        return tantivy.PreTokenizedString(" ".join(t[which] for t in tokens), toks)
 
-    def _add_text(self, doc: tantivy.Document, name: str, tokens: list[Token]) -> None:
+    def _add_text(self, doc: tantivy.Document, name: str, tokens: list[TokenTuple], offset: int = 0) -> None:
         if tokens:
-            doc.add_pre_tokenized_text(name, self._pre(tokens, "key"))
-            doc.add_pre_tokenized_text(name + "_s", self._pre(tokens, "stem"))
-            doc.add_pre_tokenized_text(name + "_l", self._pre(tokens, "loose"))
+            doc.add_pre_tokenized_text(name, self._pre(tokens, KEY, offset))
+            doc.add_pre_tokenized_text(name + "_s", self._pre(tokens, STEM, offset))
+            doc.add_pre_tokenized_text(name + "_l", self._pre(tokens, LOOSE, offset))
 
     def _documents(self, d: IndexDocument) -> Iterable[tantivy.Document]:
         lang = _lang_hint(d.languages)
@@ -124,31 +127,31 @@ class TantivyBackend:
         work.add_unsigned("kind", WORK)
         work.add_unsigned("work_id", d.work_id)
         work.add_unsigned("page", 0)
-        self._add_text(work, "title", analyze(d.title, lang))
+        title = analyze_tuples(d.title, lang)
+        self._add_text(work, "title", title)
         for alt in d.alt_titles:
-            self._add_text(work, "alt_title", analyze(alt, lang))
+            self._add_text(work, "alt_title", analyze_tuples(alt, lang))
         for creator in d.creators:
-            self._add_text(work, "creators", analyze(creator, lang))
+            self._add_text(work, "creators", analyze_tuples(creator, lang))
         for subject in [*d.subjects, *d.keywords]:
-            self._add_text(work, "subjects", analyze(subject, lang))
+            self._add_text(work, "subjects", analyze_tuples(subject, lang))
         for subject in d.subjects:
             work.add_text("subject", subject)
-        self._add_text(work, "abstract", analyze(d.abstract, lang))
+        self._add_text(work, "abstract", analyze_tuples(d.abstract, lang))
         work.add_text("type", d.type)
         for code in d.languages or ["und"]:
             work.add_text("language", code)
         for collection in d.collections:
             work.add_text("collection", collection)
-        work.add_text("title_sort", " ".join(t.key for t in analyze(d.title, lang))[:200])
+        work.add_text("title_sort", " ".join(t[KEY] for t in title)[:200])
         if d.year is not None:
             work.add_integer("year", d.year)
         work.add_float("created", d.created)
 
-        body_tokens: list[Token] = []
         offset = 0
         pages: list[tantivy.Document] = []
         for page in d.pages:
-            tokens = analyze(page.text, lang)
+            tokens = analyze_tuples(page.text, lang)
             if not tokens:
                 continue
             page_doc = tantivy.Document()
@@ -157,15 +160,10 @@ class TantivyBackend:
             page_doc.add_unsigned("page", page.number)
             self._add_text(page_doc, "body", tokens)
             pages.append(page_doc)
-            # The work document's body continues positions across pages, with a gap.
-            body_tokens.extend(
-                Token(t.text, t.key, t.stem, t.loose, t.start, t.end, t.position + offset) for t in tokens
-            )
-            offset = body_tokens[-1].position + PAGE_GAP
-        if body_tokens:
-            work.add_pre_tokenized_text("body", self._pre(body_tokens, "key"))
-            work.add_pre_tokenized_text("body_s", self._pre(body_tokens, "stem"))
-            work.add_pre_tokenized_text("body_l", self._pre(body_tokens, "loose"))
+            # The work's body is every page in turn (one value per page), positions going on
+            # across pages with a gap so that no phrase spans two pages.
+            self._add_text(work, "body", tokens, offset)
+            offset += tokens[-1][6] + PAGE_GAP
         yield work
         yield from pages
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("staff/upload", views.upload, name="upload"),
     path("staff/jobs", views.jobs, name="jobs"),
     path("staff/jobs/<int:job_id>", views.job, name="job"),
+    path("script", views.set_script, name="set_script"),
 ]

@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from javon.access import services as access
 from javon.api.schemas import prefetched_works
@@ -24,6 +26,7 @@ from javon.ingest.models import ImportJob
 from javon.search import services as search_services
 from javon.search.backend import Filters
 from javon.storage.models import File, FileRole
+from javon.web import script as scripts
 from javon.web.forms import UploadForm
 
 PER_PAGE = 10
@@ -193,3 +196,27 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
             "finished": done == counts["total"],
         },
     )
+
+
+@require_POST
+def set_script(request: HttpRequest) -> HttpResponse:
+    """Remember the reader's script (Latin or Cyrillic) in a cookie and go back to the page."""
+    chosen = request.POST.get("script", "")
+    if chosen not in scripts.SCRIPTS:
+        return HttpResponseBadRequest(_("Unknown script"))
+    # Back to a page of this site only: a path, never another host (no open redirect).
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("web:home")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        scripts.COOKIE,
+        chosen,
+        max_age=scripts.COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
