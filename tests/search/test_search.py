@@ -172,3 +172,10 @@ def test_typos_in_longer_words_are_corrected(shelf: dict[str, Work]) -> None:
     assert search.search("kitab").did_you_mean is None or search.search("kitab").total > 0
     assert search.search("zzzzzzzzq").did_you_mean is None
     assert search.search("kutubxona").did_you_mean is None
+
+
+def test_long_queries_fall_back_to_some_of_the_words(shelf: dict[str, Work]) -> None:
+    result = search.search("history of the kutubxona tarixi in uzbekistan")
+    assert result.relaxed
+    assert shelf["kutubxona"].pk in [h.work_id for h in result.hits]
+    assert not search.search("kutubxona tarixi").relaxed

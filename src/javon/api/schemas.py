@@ -87,4 +87,10 @@ def search_record(response: SearchResponse) -> dict[str, Any]:
                 "score": round(h.score, 4),
             }
         )
-    return {"total": response.total, "hits": hits, "facets": response.facets, "did_you_mean": response.did_you_mean}
+    return {
+        "total": response.total,
+        "hits": hits,
+        "facets": response.facets,
+        "did_you_mean": response.did_you_mean,
+        "relaxed": response.relaxed,
+    }

@@ -30,6 +30,7 @@ APPLY_BATCH = 500
 GAP_PATIENCE = 300.0  # seconds a missing log id may still be an open transaction
 SNIPPET_WORDS = 30
 MAX_GAPS = 10_000
+RELAX_FROM_WORDS = 3
 
 
 def work_changed(work_id: int) -> None:
@@ -219,6 +220,7 @@ class SearchResponse:
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     did_you_mean: str | None = None  # the corrected query whose results are shown
+    relaxed: bool = False  # no work had every word; works with some of them are shown
 
 
 def make_snippet(text: str, keys: set[str], words: int = SNIPPET_WORDS) -> str:
@@ -275,6 +277,19 @@ def search(
     offset = max(page - 1, 0) * per_page
     result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
     corrected = None
+    relaxed = False
+    if result.total == 0 and len(query.groups) >= RELAX_FROM_WORDS:
+        # A long question in plain words: no work has them all, so rank works by how many
+        # they have (measured on Cranfield: AND alone answered 9 of 225 such queries).
+        query = ParsedQuery(
+            text=query.text,
+            groups=[[c for g in query.groups for c in g]],
+            excluded=query.excluded,
+            year_from=query.year_from,
+            year_to=query.year_to,
+        )
+        relaxed = True
+        result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
     if result.total == 0 and not query.is_empty:
         corrected = correct_query(q, backend)
         if corrected:
@@ -299,7 +314,9 @@ def search(
             if not snippet and abstracts.get(h.work_id):
                 snippet = make_snippet(abstracts[h.work_id], keys)
         hits.append(SearchHit(h.work_id, h.score, page_no, snippet))
-    return SearchResponse(query=query, total=result.total, hits=hits, facets=result.facets, did_you_mean=corrected)
+    return SearchResponse(
+        query=query, total=result.total, hits=hits, facets=result.facets, did_you_mean=corrected, relaxed=relaxed
+    )
 
 
 def correct_query(q: str, backend: SearchBackend) -> str | None:

@@ -100,6 +100,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "q": q,
             "did_you_mean": response.did_you_mean,
+            "relaxed": response.relaxed,
             "hits": hits,
             "total": response.total,
             "facets": facets,
