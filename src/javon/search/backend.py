@@ -56,6 +56,7 @@ class Filters:
 class Hit:
     work_id: int
     score: float
+    pages: int = 0  # how many pages of text the work has in the index
     page: int | None = None
     snippet: str = ""
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from javon.search.backend import Filters, IndexDocument, IndexPage, SearchBackend, get_backend
 from javon.search.models import IndexChange
@@ -296,21 +296,33 @@ def search(
             query = parse(corrected)
             result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
     keys = query.highlight_keys()
+    ids = [h.work_id for h in result.hits]
+    abstracts = dict(Work.objects.filter(pk__in=ids).values_list("pk", "abstract"))
+    best_page: dict[int, int] = {}
+    if snippets and not query.is_empty:
+        for h in result.hits:
+            # Works without text (catalogue records) need no search among pages.
+            best = backend.pages_of_work(query, h.work_id, limit=1) if h.pages else []
+            if best:
+                best_page[h.work_id] = best[0][0]
+    texts: dict[tuple[int, int], str] = {}
+    if best_page:
+        wanted = Q()
+        for work_id, number in best_page.items():
+            wanted |= Q(file__work_id=work_id, number=number)
+        texts = {
+            (work_id, number): text
+            for work_id, number, text in PageText.objects.filter(wanted, file__role=FileRole.ORIGINAL).values_list(
+                "file__work_id", "number", "text"
+            )
+        }
     hits: list[SearchHit] = []
-    abstracts = dict(Work.objects.filter(pk__in=[h.work_id for h in result.hits]).values_list("pk", "abstract"))
     for h in result.hits:
-        page_no: int | None = None
+        page_no = best_page.get(h.work_id)
         snippet = ""
         if snippets and not query.is_empty:
-            best = backend.pages_of_work(query, h.work_id, limit=1)
-            if best:
-                page_no = best[0][0]
-                text = (
-                    PageText.objects.filter(file__work_id=h.work_id, file__role=FileRole.ORIGINAL, number=page_no)
-                    .values_list("text", flat=True)
-                    .first()
-                )
-                snippet = make_snippet(text or "", keys)
+            if page_no is not None:
+                snippet = make_snippet(texts.get((h.work_id, page_no), ""), keys)
             if not snippet and abstracts.get(h.work_id):
                 snippet = make_snippet(abstracts[h.work_id], keys)
         hits.append(SearchHit(h.work_id, h.score, page_no, snippet))

@@ -49,8 +49,10 @@ FIELD_GROUPS = {
 }
 PAGE_GAP = 10  # positions left between pages so that a phrase never spans two pages
 MAX_PREFIX_TERMS = 200
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FACETS = {"type": 20, "language": 20, "year": 400, "collection": 50, "subject": 30}
+WIDE_FACETS = {"subject"}
+WIDE_FACET_MAX_HITS = 10_000
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -85,6 +87,7 @@ def _build_schema() -> tantivy.Schema:
     sb.add_unsigned_field("kind", indexed=True, fast=True)
     sb.add_unsigned_field("work_id", stored=True, indexed=True, fast=True)
     sb.add_unsigned_field("page", stored=True, indexed=True, fast=True)
+    sb.add_unsigned_field("pages", fast=True)
     for name in KEY_FIELDS:
         sb.add_text_field(name, tokenizer_name="ws", index_option="position")
         sb.add_text_field(name + "_s", tokenizer_name="ws", index_option="freq")
@@ -167,6 +170,7 @@ class TantivyBackend:
             pages.append(page_doc)
             # The work's body holds every page in turn, one value per page.
             self._add_text(work, "body", tokens)
+        work.add_unsigned("pages", len(pages))
         yield work
         yield from pages
 
@@ -362,18 +366,27 @@ class TantivyBackend:
         result = searcher.search(q, **kwargs)
         addresses = [addr for _score, addr in result.hits]
         ids = searcher.fast_field_values("work_id", addresses) if addresses else []
+        page_counts = searcher.fast_field_values("pages", addresses) if addresses else []
         hits = [
-            Hit(work_id=int(work_id or 0), score=float(score) if isinstance(score, float) else 0.0)
-            for (score, _addr), work_id in zip(result.hits, ids, strict=True)
+            Hit(
+                work_id=int(work_id or 0),
+                score=float(score) if isinstance(score, float) else 0.0,
+                pages=int(pages or 0),
+            )
+            for (score, _addr), work_id, pages in zip(result.hits, ids, page_counts, strict=True)
         ][:limit]
         facet_counts: dict[str, dict[str, int]] = {}
+        total = int(getattr(result, "count", 0) or 0)
         if facets:
-            aggs = {name: {"terms": {"field": name, "size": size}} for name, size in FACETS.items()}
+            # Subjects are many and varied: counting them over 100,000 hits took 17 ms of a
+            # 20 ms query, so that facet appears once a search is narrow enough to use it.
+            names = [n for n in FACETS if n not in WIDE_FACETS or total <= WIDE_FACET_MAX_HITS]
+            aggs = {name: {"terms": {"field": name, "size": FACETS[name]}} for name in names}
             raw = searcher.aggregate(q, aggs)
-            for name in FACETS:
+            for name in names:
                 buckets = raw.get(name, {}).get("buckets", [])
                 facet_counts[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-        return SearchResult(total=int(getattr(result, "count", 0) or 0), hits=hits, facets=facet_counts)
+        return SearchResult(total=total, hits=hits, facets=facet_counts)
 
     def pages_of_work(self, query: ParsedQuery, work_id: int, limit: int = 50) -> list[tuple[int, float]]:
         if query.is_empty:
