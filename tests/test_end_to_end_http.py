@@ -229,6 +229,10 @@ def stop_server(site: Site, timeout: float = SHUTDOWN_TIMEOUT) -> tuple[dict[int
             break
         time.sleep(0.1)
     took = time.monotonic() - started
+    if not left:
+        # Zombies count as gone; reap serve itself so that its exit status is known.
+        with suppress(subprocess.TimeoutExpired):
+            site.proc.wait(timeout=5)
     if left:
         with suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGKILL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.tasks import task_backends
 from django.utils.crypto import get_random_string
@@ -10,51 +11,45 @@ from django.utils.crypto import get_random_string
 log = logging.getLogger(__name__)
 
 
-def _uses_database_backend() -> bool:
+def uses_database_backend() -> bool:
     return type(task_backends["default"]).__module__.startswith("django_tasks_db")
+
+
+def _worker(*, interval: float, batch: bool, max_tasks: int | None, name: str) -> Any:
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=["*"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id=f"{name}-{get_random_string(16)}",
+        excluded_queue_names=[],
+    )
 
 
 def drain(max_tasks: int = 10) -> int:
     """Run up to `max_tasks` ready tasks in this process; returns how many ran."""
-    if not _uses_database_backend():
+    if not uses_database_backend():
         return 0
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     before = DBTaskResult.objects.ready().count()
     if before == 0:
         return 0
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=max_tasks,
-        worker_id=f"drain-{get_random_string(12)}",
-        excluded_queue_names=[],
-    )
+    worker = _worker(interval=0, batch=True, max_tasks=max_tasks, name="drain")
     worker.run()
     return worker._run_tasks
 
 
 def run_worker(interval: float = 1.0, max_tasks: int | None = None) -> None:
-    from django_tasks_db.management.commands.db_worker import Worker
-
     from javon.ingest.services import recover_stalled
 
     recovered = recover_stalled()
     if recovered:
         log.info("queued %d stalled import item(s) again", recovered)
-    worker = Worker(
-        queue_names=["*"],
-        interval=interval,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=max_tasks,
-        worker_id=f"worker-{get_random_string(16)}",
-        excluded_queue_names=[],
-    )
+    worker = _worker(interval=interval, batch=False, max_tasks=max_tasks, name="worker")
     worker.configure_signals()
     worker.run()

@@ -311,26 +311,15 @@ def _catalogue(item: ImportItem, blob: Blob, mime: str, extracted: Extracted, th
         PageText.objects.bulk_create(
             PageText(file=original, number=i, text=page) for i, page in enumerate(extracted.pages, start=1)
         )
-        if text_blob is not None:
-            File.objects.create(
-                work=work,
-                blob=text_blob,
-                role=FileRole.TEXT,
-                name=f"{Path(item.name).stem}.txt",
-                mime="text/plain; charset=utf-8",
-                size=text_blob.size,
-                derived_from=original,
-            )
-        if thumb_blob is not None:
-            File.objects.create(
-                work=work,
-                blob=thumb_blob,
-                role=FileRole.THUMBNAIL,
-                name=f"{Path(item.name).stem}.webp",
-                mime="image/webp",
-                size=thumb_blob.size,
-                derived_from=original,
-            )
+        stem = Path(item.name).stem
+        for blob_, role, name, file_mime in (
+            (text_blob, FileRole.TEXT, f"{stem}.txt", "text/plain; charset=utf-8"),
+            (thumb_blob, FileRole.THUMBNAIL, f"{stem}.webp", "image/webp"),
+        ):
+            if blob_ is not None:
+                File.objects.create(
+                    work=work, blob=blob_, role=role, name=name, mime=file_mime, size=blob_.size, derived_from=original
+                )
         ImportItem.objects.filter(pk=item.pk).update(
             status=ImportItem.Status.OK, work=work, stage="", error="", updated=timezone.now()
         )

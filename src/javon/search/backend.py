@@ -74,6 +74,9 @@ class SearchBackend(Protocol):
 
     def clear(self) -> None: ...
 
+    def close(self) -> None:
+        """Release what the backend holds (its index writer)."""
+
     def rebuild(self, batches: Iterable[list[IndexDocument]]) -> int:
         """Replace the whole index with these documents; returns how many works."""
 
@@ -106,10 +109,14 @@ class SearchBackend(Protocol):
     def last_checked(self) -> float: ...
 
 
+_loaded: list[SearchBackend] = []
+
+
 @lru_cache(maxsize=4)
 def _load(path: str, index_dir: str) -> SearchBackend:
-    cls = import_string(path)
-    return cls(index_dir)
+    backend: SearchBackend = import_string(path)(index_dir)
+    _loaded.append(backend)
+    return backend
 
 
 def get_backend() -> SearchBackend:
@@ -117,5 +124,8 @@ def get_backend() -> SearchBackend:
 
 
 def reset_backends() -> None:
-    """Forget loaded backends (tests that switch index directories)."""
+    """Close and forget loaded backends (tests that switch index directories)."""
+    for backend in _loaded:
+        backend.close()
+    _loaded.clear()
     _load.cache_clear()

@@ -115,6 +115,7 @@ class TantivyBackend:
         self.index.register_tokenizer("ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
         version_file.write_text(str(SCHEMA_VERSION))
         self._last_reload = 0.0
+        self._writer: tantivy.IndexWriter | None = None
 
     # ---------------------------------------------------------------- writing
     @staticmethod
@@ -174,9 +175,26 @@ class TantivyBackend:
         yield work
         yield from pages
 
+    def _get_writer(self) -> tantivy.IndexWriter:
+        """This process's one writer, kept open so that merges run in the background.
+
+        Opening it takes the index's lock: only one process per machine writes (the
+        follower, or a one-process setup); others get tantivy's LockBusy ValueError.
+        """
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=200_000_000, num_threads=1)
+        return self._writer
+
+    def close(self) -> None:
+        """Finish merges and let go of the writer (and its lock)."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+                self._writer = None
+
     def replace(self, work_ids: list[int], documents: list[IndexDocument]) -> None:
         with self._lock:
-            writer = self.index.writer(heap_size=200_000_000, num_threads=1)
+            writer = self._get_writer()
             try:
                 if work_ids:
                     # delete_documents_by_term takes a Python int as i64 and misses u64 terms.
@@ -187,17 +205,16 @@ class TantivyBackend:
                     for doc in self._documents(d):
                         writer.add_document(doc)
                 writer.commit()
-                writer.wait_merging_threads()
             except BaseException:
                 writer.rollback()
                 raise
             self.index.reload()
 
     def rebuild(self, batches: Iterable[list[IndexDocument]]) -> int:
-        """Empty the index and fill it with every batch, through one writer and one commit."""
+        """Empty the index and fill it with every batch, with one commit at the end."""
         count = 0
         with self._lock:
-            writer = self.index.writer(heap_size=400_000_000, num_threads=1)
+            writer = self._get_writer()
             try:
                 writer.delete_all_documents()
                 for batch in batches:
@@ -210,15 +227,16 @@ class TantivyBackend:
             except BaseException:
                 writer.rollback()
                 raise
+            finally:
+                self._writer = None  # wait_merging_threads consumed it
             self.index.reload()
         return count
 
     def clear(self) -> None:
         with self._lock:
-            writer = self.index.writer(heap_size=50_000_000, num_threads=1)
+            writer = self._get_writer()
             writer.delete_all_documents()
             writer.commit()
-            writer.wait_merging_threads()
             self.index.reload()
 
     # ---------------------------------------------------------------- reading

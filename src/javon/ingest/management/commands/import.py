@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import time
 from typing import Any
@@ -12,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from javon.catalog.models import WorkType
 from javon.ingest import services
 from javon.ingest.models import ImportItem
-from javon.ingest.runner import drain
+from javon.ingest.runner import drain, uses_database_backend
 from javon.search import services as search_services
 
 
@@ -27,6 +29,45 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print a JSON report")
         parser.add_argument("--wait", action="store_true", help="return only when the works are searchable")
         parser.add_argument("--timeout", type=float, default=3600.0, help="seconds --wait waits at most")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="with --wait: task workers to start for this import (0: run tasks in this process)",
+        )
+
+    def _wait(self, job: Any, opts: dict[str, Any]) -> None:
+        """Run the import's tasks and keep the index following until every work is searchable.
+
+        Worker processes extract while this process indexes, so both cores are busy; with
+        or without a separate `javon worker` or `javon serve` running.
+        """
+        deadline = time.monotonic() + opts["timeout"]
+        workers: list[subprocess.Popen[bytes]] = []
+        if opts["workers"] > 0 and uses_database_backend() and not services.job_finished(job):
+            command = [sys.executable, "-m", "javon.cli", "worker", "--interval", "0.2"]
+            workers = [subprocess.Popen(command) for _ in range(opts["workers"])]
+        last = ""
+        try:
+            while not services.job_finished(job) and time.monotonic() < deadline:
+                ran = 0 if workers else drain(max_tasks=5)
+                search_services.apply_changes_if_free()
+                counts = job.counts()
+                done = counts["ok"] + counts["duplicate"] + counts["failed"]
+                line = f"  {done}/{counts['total']} done, {counts['failed']} failed"
+                if line != last and not opts["json"]:
+                    self.stderr.write(line)
+                    last = line
+                if not ran:
+                    time.sleep(0.2)
+        finally:
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.wait(timeout=30)
+        head = search_services.log_head()
+        if not search_services.wait_until_applied(head, timeout=max(deadline - time.monotonic(), 1.0)):
+            self.stderr.write("the search index did not catch up in time; is `javon index-follow` running?")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         defaults: dict[str, Any] = {}
@@ -41,22 +82,7 @@ class Command(BaseCommand):
         if not opts["json"]:
             self.stderr.write(f"import {job.pk}: {total} file(s) admitted")
         if opts["wait"]:
-            deadline = time.monotonic() + opts["timeout"]
-            last = ""
-            while not services.job_finished(job) and time.monotonic() < deadline:
-                # Run queued tasks here too: --wait works with or without a separate worker.
-                ran = drain(max_tasks=5)
-                counts = job.counts()
-                done = counts["ok"] + counts["duplicate"] + counts["failed"]
-                line = f"  {done}/{counts['total']} done, {counts['failed']} failed"
-                if line != last and not opts["json"]:
-                    self.stderr.write(line)
-                    last = line
-                if not ran:
-                    time.sleep(0.2)
-            head = search_services.log_head()
-            if not search_services.wait_until_applied(head, timeout=max(deadline - time.monotonic(), 1.0)):
-                self.stderr.write("the search index did not catch up in time; is `javon index-follow` running?")
+            self._wait(job, opts)
         report = services.job_report(job)
         if opts["json"]:
             self.stdout.write(
