@@ -10,6 +10,8 @@ HERE = Path(__file__).resolve().parent
 BENCHES = [
     ["import_bench.py"],
     ["search_bench.py", "--records", "100000"],
+    ["replica_delay.py"],
+    ["cranfield.py", "--no-experiments"],
 ]
 if (HERE / "text_quality.py").exists():
     BENCHES.insert(0, ["text_quality.py"])
