@@ -103,7 +103,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # filled by collectstatic (`javon serve` runs it)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Until collectstatic has run (tests, a first start), serve static files from the apps.
+WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "/admin/login/"
 
 # Stored files go through Django's storage API only; the filesystem by default,

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
+from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from javon.access import services as access
@@ -181,7 +182,7 @@ def suggest(request: HttpRequest, q: str = "", limit: int = 8) -> dict[str, Any]
         }
     },
 )
-def create_work(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def create_work(request: HttpRequest) -> Status[dict[str, Any]]:
     user = request.user
     actor = f"api:{user.get_username()}"
     if request.content_type == "application/json":
@@ -193,7 +194,7 @@ def create_work(request: HttpRequest) -> tuple[int, dict[str, Any]]:
             work = catalog.create_work(data, actor=actor, user=user)  # type: ignore[arg-type]
         except (ValueError, MetadataError, catalog.CatalogError) as exc:
             raise HttpError(400, str(exc)) from exc
-        return 201, work_record(_get_work(request, work.pk))
+        return Status(201, work_record(_get_work(request, work.pk)))
     uploads = request.FILES.getlist("file")
     if not uploads:
         raise HttpError(400, "send files in the multipart field 'file', or JSON metadata")
@@ -207,7 +208,7 @@ def create_work(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     job = ingest.start_job(source="api", actor=actor, user=user)  # type: ignore[arg-type]
     for upload in uploads:
         _admit_upload(job, upload, metadata)
-    return 202, {**ingest.job_report(job), "status_url": f"/api/v1/imports/{job.pk}"}
+    return Status(202, {**ingest.job_report(job), "status_url": f"/api/v1/imports/{job.pk}"})
 
 
 def _admit_upload(job: ImportJob, upload: UploadedFile, metadata: dict[str, Any]) -> None:
