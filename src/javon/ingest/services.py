@@ -159,6 +159,12 @@ def admit(
         item.error = str(exc)
         item.save()
         return item
+    except Exception as exc:  # one file must not stop the batch: record it and go on
+        log.exception("admitting %s failed", path)
+        item.status = ImportItem.Status.FAILED
+        item.error = f"unexpected error while storing the file ({type(exc).__name__}: {exc})"
+        item.save()
+        return item
     item.blob = blob
     existing = File.objects.filter(blob=blob, role=FileRole.ORIGINAL).select_related("work").first()
     if existing is not None:
