@@ -179,3 +179,12 @@ def test_long_queries_fall_back_to_some_of_the_words(shelf: dict[str, Work]) -> 
     assert result.relaxed
     assert shelf["kutubxona"].pk in [h.work_id for h in result.hits]
     assert not search.search("kutubxona tarixi").relaxed
+
+
+def test_year_ranges_facet(shelf: dict[str, Work]) -> None:
+    assert search.search("").facets["year_range"] == {
+        "2000-2009": 1,
+        "1990-1999": 1,
+        "1890-1899": 1,
+        "1860-1869": 1,
+    }

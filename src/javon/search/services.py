@@ -333,9 +333,24 @@ def search(
             if not snippet and abstracts.get(h.work_id):
                 snippet = make_snippet(abstracts[h.work_id], keys)
         hits.append(SearchHit(h.work_id, h.score, page_no, snippet))
+    facets = dict(result.facets)
+    if "year" in facets:
+        facets["year_range"] = year_ranges(facets["year"])
     return SearchResponse(
-        query=query, total=result.total, hits=hits, facets=result.facets, did_you_mean=corrected, relaxed=relaxed
+        query=query, total=result.total, hits=hits, facets=facets, did_you_mean=corrected, relaxed=relaxed
     )
+
+
+def year_ranges(years: dict[str, int], width: int = 10) -> dict[str, int]:
+    """Year facet counts gathered into ranges ("1990-1999": n), newest first."""
+    ranges: dict[int, int] = {}
+    for year, count in years.items():
+        try:
+            start = int(year) // width * width
+        except ValueError:
+            continue
+        ranges[start] = ranges.get(start, 0) + count
+    return {f"{start}-{start + width - 1}": ranges[start] for start in sorted(ranges, reverse=True)}
 
 
 def correct_query(q: str, backend: SearchBackend) -> str | None:

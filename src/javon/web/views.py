@@ -90,9 +90,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "language": [(k, k, n) for k, n in response.facets.get("language", {}).items()],
         "subject": [(k, k, n) for k, n in response.facets.get("subject", {}).items()][:15],
         "collection": [(slug, names.get(slug, slug), n) for slug, n in response.facets.get("collection", {}).items()],
-        "year": sorted(
-            ((k, k, n) for k, n in response.facets.get("year", {}).items()), key=lambda x: x[0], reverse=True
-        )[:15],
+        "year_range": [
+            (label, label.split("-")[0], label.split("-")[1], n)
+            for label, n in response.facets.get("year_range", {}).items()
+        ][:15],
     }
     return render(
         request,
