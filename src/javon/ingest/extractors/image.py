@@ -31,7 +31,7 @@ def encode_thumbnail(image: Image.Image, width: int) -> bytes:
         image = image.crop((0, 0, w, round(height * w / width)))
     image = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     out = io.BytesIO()
-    image.save(out, THUMBNAIL_FORMAT, quality=80, method=4)
+    image.save(out, THUMBNAIL_FORMAT, quality=80, method=2)  # method 4: +5 ms a page for 5% fewer bytes
     return out.getvalue()
 
 
