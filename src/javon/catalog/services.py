@@ -315,12 +315,6 @@ def to_input(work: Work) -> WorkInput:
     )
 
 
-def set_status(work_id: int, status: str) -> None:
-    with transaction.atomic():
-        Work.objects.filter(pk=work_id).update(status=status)
-        search_services.work_changed(work_id)
-
-
 def delete_work(work: Work, *, actor: str, user: User | None = None) -> None:
     with transaction.atomic():
         work_id = work.pk
