@@ -97,3 +97,16 @@ def test_post_files_multipart(client: Any, api_token: str, tmp_path: Path, corpu
     text = client.get(f"/api/v1/works/{work.pk}/text")
     assert text.status_code == 200
     assert "\f" in text.content.decode() or len(work.files.get(role="original").pages.all()) == 1
+
+
+def test_search_inside_a_work(client: Any, api_token: str, tmp_path: Path, corpus: Path) -> None:
+    text = (corpus / "en-wells-the-time-machine.txt").read_text()[:20000]
+    pdf = write_pdf(tmp_path, "tm.pdf", text, title="The Time Machine", author="Wells, H. G.")
+    with pdf.open("rb") as fh:
+        report = client.post("/api/v1/works", {"file": fh}, HTTP_AUTHORIZATION=f"Bearer {api_token}").json()
+    work_id = report["items"][0]["work_id"]
+    body = client.get(f"/api/v1/works/{work_id}/search", {"q": "Time Traveller"}).json()
+    assert body["work_id"] == work_id
+    assert body["hits"], body
+    assert all(isinstance(h["page"], int) and "<mark>" in h["snippet"] for h in body["hits"])
+    assert client.get("/api/v1/works/999999/search", {"q": "x"}).status_code == 404

@@ -118,6 +118,15 @@ def get_work_text(request: HttpRequest, work_id: int) -> HttpResponse:
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
+@api.get("/works/{work_id}/search", tags=["search"], summary="Search inside one work: matching pages with snippets")
+def search_work(request: HttpRequest, work_id: int, q: str, limit: int = 50) -> dict[str, Any]:
+    work = _get_work(request, work_id)
+    if not access.can_read(request.user, work):
+        raise HttpError(403, "you may not search this work's text")
+    pages = search_services.search_in_work(work.pk, q, limit=min(max(limit, 1), 500))
+    return {"work_id": work.pk, "hits": [{"page": page, "snippet": snippet} for page, snippet in pages]}
+
+
 class SearchParams(Schema):
     q: str = ""
     type: list[str] = []
