@@ -36,17 +36,20 @@ class Command(BaseCommand):
             help="with --wait: task workers to start for this import (0: run tasks in this process)",
         )
 
-    def _wait(self, job: Any, opts: dict[str, Any]) -> None:
+    def _start_workers(self, opts: dict[str, Any]) -> list[subprocess.Popen[bytes]]:
+        """Worker processes for --wait, started before admission so that they begin at once."""
+        if not opts["wait"] or opts["workers"] <= 0 or not uses_database_backend():
+            return []
+        command = [sys.executable, "-m", "javon.cli", "worker", "--interval", "0.2"]
+        return [subprocess.Popen(command) for _ in range(opts["workers"])]
+
+    def _wait(self, job: Any, opts: dict[str, Any], workers: list[subprocess.Popen[bytes]]) -> None:
         """Run the import's tasks and keep the index following until every work is searchable.
 
         Worker processes extract while this process indexes, so both cores are busy; with
         or without a separate `javon worker` or `javon serve` running.
         """
         deadline = time.monotonic() + opts["timeout"]
-        workers: list[subprocess.Popen[bytes]] = []
-        if opts["workers"] > 0 and uses_database_backend() and not services.job_finished(job):
-            command = [sys.executable, "-m", "javon.cli", "worker", "--interval", "0.2"]
-            workers = [subprocess.Popen(command) for _ in range(opts["workers"])]
         last = ""
         try:
             while not services.job_finished(job) and time.monotonic() < deadline:
@@ -61,13 +64,17 @@ class Command(BaseCommand):
                 if not ran:
                     time.sleep(0.2)
         finally:
-            for worker in workers:
-                worker.terminate()
-            for worker in workers:
-                worker.wait(timeout=30)
+            self._stop(workers)
         head = search_services.log_head()
         if not search_services.wait_until_applied(head, timeout=max(deadline - time.monotonic(), 1.0)):
             self.stderr.write("the search index did not catch up in time; is `javon index-follow` running?")
+
+    @staticmethod
+    def _stop(workers: list[subprocess.Popen[bytes]]) -> None:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         defaults: dict[str, Any] = {}
@@ -77,12 +84,19 @@ class Command(BaseCommand):
             defaults["type"] = opts["type"]
         if opts["language"]:
             defaults["languages"] = [opts["language"]]
-        job = services.import_paths(opts["paths"], defaults=defaults, actor="cli")
+        workers = self._start_workers(opts)
+        try:
+            job = services.import_paths(opts["paths"], defaults=defaults, actor="cli")
+        except BaseException:
+            self._stop(workers)
+            raise
         total = job.items.count()
         if not opts["json"]:
             self.stderr.write(f"import {job.pk}: {total} file(s) admitted")
         if opts["wait"]:
-            self._wait(job, opts)
+            self._wait(job, opts, workers)
+        else:
+            self._stop(workers)
         report = services.job_report(job)
         if opts["json"]:
             self.stdout.write(
