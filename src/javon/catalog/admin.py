@@ -19,7 +19,6 @@ from javon.catalog.models import (
     Work,
 )
 from javon.storage.models import File
-from javon.text import fold
 
 
 class ContributionInline(admin.TabularInline):
@@ -100,7 +99,7 @@ class AgentAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
 
     def save_model(self, request: HttpRequest, obj: Agent, form: Any, change: bool) -> None:
-        obj.name_key = fold(obj.name)
+        obj.name_key = services.name_key(obj.name)
         super().save_model(request, obj, form, change)
 
 
@@ -109,7 +108,7 @@ class SubjectAdmin(admin.ModelAdmin):
     search_fields = ["term", "term_key"]
 
     def save_model(self, request: HttpRequest, obj: Subject, form: Any, change: bool) -> None:
-        obj.term_key = fold(obj.term)
+        obj.term_key = services.name_key(obj.term)
         super().save_model(request, obj, form, change)
 
 

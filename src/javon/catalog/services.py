@@ -135,14 +135,23 @@ def validate(data: WorkInput) -> None:
         raise CatalogError(f"year: {data.year} is out of range")
 
 
+def name_key(text: str) -> str:
+    """The key that recognises one agent or subject however it is written.
+
+    Always the Uzbek reading: Cyrillic is transliterated by the Uzbek rules, so "Толстой"
+    and "Tolstoy" meet, and no language detection runs on short names.
+    """
+    return fold(text, "uz")
+
+
 def get_or_create_agent(creator: Creator) -> Agent:
-    key = fold(creator.name)
+    key = name_key(creator.name)
     agent, _ = Agent.objects.get_or_create(name_key=key, dates=creator.dates, defaults={"name": creator.name})
     return agent
 
 
 def get_or_create_subject(term: str) -> Subject:
-    subject, _ = Subject.objects.get_or_create(term_key=fold(term), defaults={"term": term})
+    subject, _ = Subject.objects.get_or_create(term_key=name_key(term), defaults={"term": term})
     return subject
 
 

@@ -402,7 +402,7 @@ def suggest(prefix: str, limit: int = 8) -> dict[str, list[dict[str, object]]]:
     result = get_backend().search(query, Filters(), limit=limit, facets=False)
     ids = [h.work_id for h in result.hits]
     works = {w.pk: w for w in Work.objects.filter(pk__in=ids).prefetch_related("contributions__agent")}
-    key = fold(text)
+    key = fold(text, "uz")  # the reading of catalog.services.name_key
     authors = (
         Agent.objects.filter(Q(name_key__startswith=key) | Q(name_key__contains=" " + key))
         .filter(works__status=Work.Status.READY)
