@@ -157,16 +157,13 @@ def follow(interval: float = 0.5, stop: Callable[[], bool] = lambda: False) -> N
         close_old_connections()
         try:
             applied = apply_changes(backend)
-        except ValueError as exc:
-            if "lock" not in str(exc).lower():
-                raise
-            # Another process here (a `javon import --wait`) is writing the index for now.
-            log.info("the index is being written by another process; waiting")
-            applied = 0
-            time.sleep(min(interval * 10, 5))
-        except Exception:
-            # The follower must outlive a bad document or a lost connection.
-            log.exception("applying the index change log failed; retrying")
+        except Exception as exc:
+            if isinstance(exc, ValueError) and "lock" in str(exc).lower():
+                # Another process here (a `javon import --wait`) is writing the index for now.
+                log.info("the index is being written by another process; waiting")
+            else:
+                # The follower must outlive a bad document or a lost connection.
+                log.exception("applying the index change log failed; retrying")
             applied = 0
             time.sleep(min(interval * 10, 5))
         if not applied:
