@@ -88,6 +88,11 @@ class WorkAdmin(admin.ModelAdmin):
             action="update" if change else "create",
         )
 
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # The bulk "delete selected" action must leave the search index right too.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
     def delete_model(self, request: HttpRequest, obj: Work) -> None:
         services.delete_work(obj, actor=f"admin:{request.user.get_username()}", user=request.user)  # type: ignore[arg-type]
 
