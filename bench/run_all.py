@@ -11,6 +11,8 @@ BENCHES = [
     ["import_bench.py"],
     ["search_bench.py", "--records", "100000"],
     ["replica_delay.py"],
+    # The full scale is --records 1000000 --texts 5000 (about 45 minutes here).
+    ["scale_bench.py", "--records", "300000", "--texts", "1500"],
     ["cranfield.py", "--no-experiments"],
 ]
 if (HERE / "text_quality.py").exists():

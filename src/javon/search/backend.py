@@ -17,6 +17,15 @@ from django.utils.module_loading import import_string
 from javon.search.query import ParsedQuery
 
 
+def lang_hint(languages: list[str]) -> str | None:
+    """The analyser for a work's text: its first language that javon.text knows, else detect."""
+    for code in languages:
+        base = code.split("-")[0].lower()
+        if base in {"uz", "ru", "en"}:
+            return base
+    return None
+
+
 @dataclass
 class IndexPage:
     number: int

@@ -19,10 +19,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 
-from javon.search.backend import Filters, IndexDocument, IndexPage, SearchBackend, get_backend
+from javon.search.backend import Filters, IndexDocument, IndexPage, SearchBackend, get_backend, lang_hint
 from javon.search.models import IndexChange
 from javon.search.query import ParsedQuery, parse
-from javon.text import analyze, fold
+from javon.text import fold
+from javon.text.analyzer import analyze_tuples
 
 log = logging.getLogger(__name__)
 
@@ -227,16 +228,17 @@ class SearchResponse:
     relaxed: bool = False  # no work had every word; works with some of them are shown
 
 
-def make_snippet(text: str, keys: set[str], words: int = SNIPPET_WORDS) -> str:
+def make_snippet(text: str, keys: set[str], lang: str | None = None, words: int = SNIPPET_WORDS) -> str:
     """HTML: the window of `text` with the most query words, matches in <mark>, all escaped.
 
     Highlighting follows our analysis offsets on the original text, so it marks what the
-    reader sees, whatever spelling or script matched.
+    reader sees, whatever spelling or script matched. `lang` must be the one the text was
+    indexed with (lang_hint of the work), so that the keys are the same.
     """
-    tokens = analyze(text)
+    tokens = analyze_tuples(text, lang)  # (text, key, stem, loose, start, end, position)
     if not tokens:
         return ""
-    matched = [i for i, t in enumerate(tokens) if t.key in keys or t.stem in keys]
+    matched = [i for i, t in enumerate(tokens) if t[1] in keys or t[2] in keys]
     if matched:
         best, best_count = matched[0], 0
         for i in matched:
@@ -250,13 +252,13 @@ def make_snippet(text: str, keys: set[str], words: int = SNIPPET_WORDS) -> str:
     marks = set(matched)
     out: list[str] = ["… " if first > 0 else ""]
     # At the very start or end of the text, keep what stands outside the words ("<", ".").
-    cursor = 0 if first == 0 else tokens[first].start
+    cursor = 0 if first == 0 else tokens[first][4]
     for i in range(first, last + 1):
-        t = tokens[i]
-        out.append(html.escape(text[cursor : t.start]))
-        piece = html.escape(text[t.start : t.end])
+        start, end = tokens[i][4], tokens[i][5]
+        out.append(html.escape(text[cursor:start]))
+        piece = html.escape(text[start:end])
         out.append(f"<mark>{piece}</mark>" if i in marks else piece)
-        cursor = t.end
+        cursor = end
     if last < len(tokens) - 1:
         out.append(" …")
     else:
@@ -301,7 +303,11 @@ def search(
             result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
     keys = query.highlight_keys()
     ids = [h.work_id for h in result.hits]
-    abstracts = dict(Work.objects.filter(pk__in=ids).values_list("pk", "abstract"))
+    abstracts: dict[int, str] = {}
+    langs: dict[int, str | None] = {}
+    for pk, abstract, languages in Work.objects.filter(pk__in=ids).values_list("pk", "abstract", "languages"):
+        abstracts[pk] = abstract
+        langs[pk] = lang_hint(list(languages or []))
     best_page: dict[int, int] = {}
     if snippets and not query.is_empty:
         for h in result.hits:
@@ -326,9 +332,9 @@ def search(
         snippet = ""
         if snippets and not query.is_empty:
             if page_no is not None:
-                snippet = make_snippet(texts.get((h.work_id, page_no), ""), keys)
+                snippet = make_snippet(texts.get((h.work_id, page_no), ""), keys, langs.get(h.work_id))
             if not snippet and abstracts.get(h.work_id):
-                snippet = make_snippet(abstracts[h.work_id], keys)
+                snippet = make_snippet(abstracts[h.work_id], keys, langs.get(h.work_id))
         hits.append(SearchHit(h.work_id, h.score, page_no, snippet))
     facets = dict(result.facets)
     if "year" in facets:
@@ -370,6 +376,7 @@ def correct_query(q: str, backend: SearchBackend) -> str | None:
 
 def search_in_work(work_id: int, q: str, limit: int = 50) -> list[tuple[int, str]]:
     """Pages of one work that match, with snippets."""
+    from javon.catalog.models import Work
     from javon.storage.models import FileRole, PageText
 
     query = parse(q)
@@ -380,7 +387,9 @@ def search_in_work(work_id: int, q: str, limit: int = 50) -> list[tuple[int, str
         ).values_list("number", "text")
     )
     keys = query.highlight_keys()
-    return [(p, make_snippet(texts.get(p, ""), keys)) for p, _ in pages]
+    languages = Work.objects.filter(pk=work_id).values_list("languages", flat=True).first() or []
+    lang = lang_hint(list(languages))
+    return [(p, make_snippet(texts.get(p, ""), keys, lang)) for p, _ in pages]
 
 
 def suggest(prefix: str, limit: int = 8) -> dict[str, list[dict[str, object]]]:

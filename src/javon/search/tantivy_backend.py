@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import tantivy
 
-from javon.search.backend import Filters, Hit, IndexDocument, SearchResult
+from javon.search.backend import Filters, Hit, IndexDocument, SearchResult, lang_hint
 from javon.search.query import Clause, ParsedQuery, TermKeys
 from javon.text.analyzer import TokenTuple, analyze_tuples
 
@@ -74,14 +74,6 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-def _lang_hint(languages: list[str]) -> str | None:
-    for code in languages:
-        base = code.split("-")[0].lower()
-        if base in {"uz", "ru", "en"}:
-            return base
-    return None
-
-
 def _build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("kind", indexed=True, fast=True)
@@ -132,7 +124,7 @@ class TantivyBackend:
             doc.add_text(name + "_l", " ".join([t[LOOSE] for t in tokens if t[LOOSE]]))
 
     def _documents(self, d: IndexDocument) -> Iterable[tantivy.Document]:
-        lang = _lang_hint(d.languages)
+        lang = lang_hint(d.languages)
         work = tantivy.Document()
         work.add_unsigned("kind", WORK)
         work.add_unsigned("work_id", d.work_id)
