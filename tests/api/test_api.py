@@ -110,3 +110,17 @@ def test_search_inside_a_work(client: Any, api_token: str, tmp_path: Path, corpu
     assert body["hits"], body
     assert all(isinstance(h["page"], int) and "<mark>" in h["snippet"] for h in body["hits"])
     assert client.get("/api/v1/works/999999/search", {"q": "x"}).status_code == 404
+
+
+def test_an_upload_over_the_limit_fails_alone(client: Any, api_token: str, settings: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_UPLOAD_BYTES = 1000
+    big = SimpleUploadedFile("big.txt", b"x" * 5000, "text/plain")
+    small = SimpleUploadedFile("small.txt", b"Kichik matn, katta umid.", "text/plain")
+    report = client.post("/api/v1/works", {"file": [big, small]}, HTTP_AUTHORIZATION=f"Bearer {api_token}").json()
+    by_path = {i["path"]: i for i in report["items"]}
+    assert by_path["big.txt"]["status"] == "failed"
+    assert "over the limit" in by_path["big.txt"]["error"]
+    assert by_path["small.txt"]["status"] == "ok"
+    assert Work.objects.count() == 1

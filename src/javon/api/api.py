@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema
@@ -216,17 +213,8 @@ def create_work(request: HttpRequest) -> Status[dict[str, Any]]:
         raise HttpError(400, f"metadata: {exc}") from exc
     job = ingest.start_job(source="api", actor=actor, user=user)  # type: ignore[arg-type]
     for upload in uploads:
-        _admit_upload(job, upload, metadata)
+        ingest.admit_upload(job, upload, metadata)
     return Status(202, {**ingest.job_report(job), "status_url": f"/api/v1/imports/{job.pk}"})
-
-
-def _admit_upload(job: ImportJob, upload: UploadedFile, metadata: dict[str, Any]) -> None:
-    name = Path(upload.name or "upload").name
-    with tempfile.NamedTemporaryFile(prefix="javon-upload-") as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        ingest.admit(job, Path(tmp.name), name=name, metadata=metadata, given_as=name)
 
 
 @api.get("/imports/{job_id}", auth=TokenAuth(), tags=["ingest"], summary="Progress of an import")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -177,6 +179,27 @@ def admit(
         item.save()
         transaction.on_commit(lambda: _enqueue(item.pk))
     return item
+
+
+def admit_upload(job: ImportJob, upload: UploadedFile, metadata: dict[str, Any]) -> ImportItem:
+    """Admit a file sent through a form or the API (the page and the API share this)."""
+    name = Path(upload.name or "upload").name
+    if upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
+        return ImportItem.objects.create(
+            job=job,
+            path=name,
+            name=name[:500],
+            status=ImportItem.Status.FAILED,
+            error=f"the file is {upload.size:,} bytes, over the limit of {settings.MAX_UPLOAD_BYTES:,}",
+        )
+    if hasattr(upload, "temporary_file_path"):
+        # Django already spooled a large upload to disk: store from there, no second copy.
+        return admit(job, Path(upload.temporary_file_path()), name=name, metadata=metadata, given_as=name)
+    with tempfile.NamedTemporaryFile(prefix="javon-upload-") as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        return admit(job, Path(tmp.name), name=name, metadata=metadata, given_as=name)
 
 
 def _enqueue(item_id: int) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -162,12 +160,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         metadata = normalise(cleaned, "form")
         job = ingest.start_job(source="upload", actor=f"web:{request.user.get_username()}", user=request.user)  # type: ignore[arg-type]
         for upload_file in form.cleaned_data["uploads"]:
-            name = Path(upload_file.name or "upload").name
-            with tempfile.NamedTemporaryFile(prefix="javon-upload-") as tmp:
-                for chunk in upload_file.chunks():
-                    tmp.write(chunk)
-                tmp.flush()
-                ingest.admit(job, Path(tmp.name), name=name, metadata=metadata, given_as=name)
+            ingest.admit_upload(job, upload_file, metadata)
         messages.success(request, _("Files received; they are being processed."))
         return redirect("web:job", job_id=job.pk)
     return render(request, "web/upload.html", {"form": form})

@@ -10,14 +10,8 @@ from lxml import etree
 
 from javon.ingest.extractors.base import Extracted, PathLike, reading
 from javon.ingest.extractors.html import first_year, split_list, tidy
-from javon.ingest.extractors.safe import SafeZip, clean, parse_xml
+from javon.ingest.extractors.safe import SafeZip, clean, parse_xml, split_names
 from javon.ingest.extractors.text import paginate
-
-
-def _names(value: str | None) -> list[str]:
-    if not value:
-        return []
-    return [name for name in (clean(part) for part in value.split(";")) if name]
 
 
 class DocxExtractor:
@@ -46,7 +40,7 @@ class DocxExtractor:
             return Extracted(
                 pages=paginate(text),
                 title=clean(props.title),
-                creators=_names(props.author),
+                creators=split_names(props.author),
                 language=clean(props.language),
                 year=created.year if created is not None and created.year > 1000 else None,
                 subjects=split_list(props.keywords),
@@ -106,7 +100,7 @@ class OdtExtractor:
                     return clean("".join(element.itertext())) if element is not None else None
 
                 result.title = first("dc:title")
-                result.creators = _names(first("meta:initial-creator") or first("dc:creator"))
+                result.creators = split_names(first("meta:initial-creator") or first("dc:creator"))
                 result.language = first("dc:language")
                 result.year = first_year(first("meta:creation-date") or first("dc:date"))
                 keywords = [clean("".join(k.itertext())) for k in meta.iterfind("office:meta/meta:keyword", ODF)]

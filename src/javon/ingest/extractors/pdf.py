@@ -15,7 +15,7 @@ import pypdfium2.raw as pdfium_c
 from javon.ingest.extractors.base import Extracted, ExtractionError, PathLike, reading
 from javon.ingest.extractors.html import first_year, split_list
 from javon.ingest.extractors.image import MAX_ASPECT, encode_thumbnail
-from javon.ingest.extractors.safe import clean
+from javon.ingest.extractors.safe import clean, split_names
 
 # PDFium is not thread-safe; one document at a time per process.
 _LOCK = threading.RLock()
@@ -65,12 +65,6 @@ def _pdf_year(value: str | None) -> int | None:
     return year if year and 1000 < year < 2200 else None
 
 
-def _creators(author: str | None) -> list[str]:
-    if not author:
-        return []
-    return [name for name in (clean(part) for part in author.split(";")) if name]
-
-
 class PdfExtractor:
     mime_types: ClassVar[tuple[str, ...]] = ("application/pdf",)
     label: ClassVar[str] = "PDF"
@@ -90,7 +84,7 @@ class PdfExtractor:
                 return Extracted(
                     pages=pages,
                     title=clean(info.get("Title")),
-                    creators=_creators(info.get("Author")),
+                    creators=split_names(info.get("Author")),
                     language=_language(pdf),
                     year=_pdf_year(info.get("CreationDate")),
                     subjects=split_list(info.get("Keywords")),

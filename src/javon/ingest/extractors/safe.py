@@ -161,3 +161,10 @@ def clean(value: str | None) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
+
+
+def split_names(value: str | None) -> list[str]:
+    """Creators as document properties hold them: "A; B" -> ["A", "B"]."""
+    if not value:
+        return []
+    return [name for name in (clean(part) for part in value.split(";")) if name]
