@@ -9,6 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/javon
 .PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres bench setup demo clean
 
 setup: $(STAMP)
+	@scripts/vendor-js
 
 $(STAMP): pyproject.toml
 	@scripts/system-packages
