@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "javon.ingest",
     "javon.search",
     "javon.reader",
+    "javon.stats",
     "javon.api",
 ]
 

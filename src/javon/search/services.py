@@ -395,6 +395,7 @@ def search_in_work(work_id: int, q: str, limit: int = 50) -> list[tuple[int, str
 def suggest(prefix: str, limit: int = 8) -> dict[str, list[dict[str, object]]]:
     """Titles and authors for what the reader has typed so far (the last word a prefix)."""
     from django.db.models import Q
+    from django.urls import reverse
 
     from javon.catalog.models import Agent, Work
 
@@ -421,5 +422,7 @@ def suggest(prefix: str, limit: int = 8) -> dict[str, list[dict[str, object]]]:
             for w in (works.get(i) for i in ids)
             if w is not None
         ],
-        "authors": [{"name": a.name, "dates": a.dates} for a in authors],
+        "authors": [
+            {"id": a.pk, "name": a.name, "dates": a.dates, "url": reverse("web:author", args=[a.pk])} for a in authors
+        ],
     }

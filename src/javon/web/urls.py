@@ -1,12 +1,15 @@
 from django.urls import path
 
-from javon.web import views
+from javon.web import browse, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search", views.search, name="search"),
     path("works/<int:work_id>", views.work, name="work"),
+    path("browse", browse.browse, name="browse"),
+    path("browse/authors", browse.authors, name="authors"),
+    path("authors/<int:agent_id>", browse.author, name="author"),
     path("staff/upload", views.upload, name="upload"),
     path("staff/jobs", views.jobs, name="jobs"),
     path("staff/jobs/<int:job_id>", views.job, name="job"),

@@ -24,6 +24,7 @@ from javon.ingest.models import ImportJob
 from javon.search import services as search_services
 from javon.search.backend import Filters
 from javon.storage.models import File, FileRole
+from javon.web import browse
 from javon.web import script as scripts
 from javon.web.forms import UploadForm
 
@@ -55,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "collections": collections,
             "types": [(t["type"], TYPE_LABELS.get(t["type"], t["type"]), t["n"]) for t in types],
             "total": Work.objects.filter(status=Work.Status.READY).count(),
+            "most_read": browse.most_read_works(),
         },
     )
 
@@ -114,6 +116,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "query_string": base.urlencode(),
             "has_next": page < pages,
+            "filtered": bool(
+                filters.type or filters.language or filters.collection or filters.subject
+                or filters.year_from is not None or filters.year_to is not None
+            ),
         },
     )
 
@@ -148,6 +154,7 @@ def work(request: HttpRequest, work_id: int) -> HttpResponse:
             "q": q,
             "inside": inside,
             "type_label": TYPE_LABELS.get(obj.type, obj.type),
+            "related": browse.related_works(obj),
         },
     )
 
