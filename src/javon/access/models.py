@@ -1,4 +1,4 @@
-"""Accounts' API tokens. (Roles, groups and access rules grow here.)"""
+"""API tokens and the networks of the libraries (for on-site access)."""
 
 from __future__ import annotations
 
@@ -25,3 +25,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Network(models.Model):
+    """An address range of a library (a campus, a reading room): readers inside it are on site."""
+
+    library = models.CharField(_("library"), max_length=200)
+    cidr = models.CharField(_("address range"), max_length=64, help_text=_("e.g. 10.20.0.0/16 or 2001:db8::/32"))
+
+    class Meta:
+        verbose_name = _("on-site network")
+        ordering = ["library", "cidr"]
+
+    def __str__(self) -> str:
+        return f"{self.library}: {self.cidr}"
+
+    def clean(self) -> None:
+        import ipaddress
+
+        from django.core.exceptions import ValidationError
+
+        try:
+            ipaddress.ip_network(self.cidr, strict=False)
+        except ValueError as error:
+            raise ValidationError({"cidr": str(error)}) from error

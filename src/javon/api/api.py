@@ -52,10 +52,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 
 def _visible_works(request: HttpRequest) -> Any:
-    qs = Work.objects.all()
-    if not access.is_staff(request.user):
-        qs = qs.filter(status=Work.Status.READY)
-    return qs
+    if access.is_staff(request.user):
+        return Work.objects.all()
+    return access.public_works()
 
 
 def _get_work(request: HttpRequest, work_id: int) -> Work:
@@ -102,13 +101,13 @@ def list_works(request: HttpRequest, params: Query[WorkListParams]) -> dict[str,
 
 @api.get("/works/{work_id}", tags=["works"], summary="One work with its files")
 def get_work(request: HttpRequest, work_id: int) -> dict[str, Any]:
-    return work_record(_get_work(request, work_id))
+    return work_record(_get_work(request, work_id), request)
 
 
 @api.get("/works/{work_id}/text", tags=["works"], summary="The work's text, pages separated by form feeds")
 def get_work_text(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _get_work(request, work_id)
-    if not access.can_read(request.user, work):
+    if not access.can_read(request, work):
         raise HttpError(403, "you may not read this work's text")
     pages = PageText.objects.filter(file__work=work, file__role=FileRole.ORIGINAL).order_by("file_id", "number")
     text = "\f".join(pages.values_list("text", flat=True))
@@ -118,9 +117,9 @@ def get_work_text(request: HttpRequest, work_id: int) -> HttpResponse:
 @api.get("/works/{work_id}/search", tags=["search"], summary="Search inside one work: matching pages with snippets")
 def search_work(request: HttpRequest, work_id: int, q: str, limit: int = 50) -> dict[str, Any]:
     work = _get_work(request, work_id)
-    if not access.can_read(request.user, work):
+    if not access.can_read(request, work):
         raise HttpError(403, "you may not search this work's text")
-    pages = search_services.search_in_work(work.pk, q, limit=min(max(limit, 1), 500))
+    pages = search_services.search_in_work(work.pk, q, limit=min(max(limit, 1), 500), who=request)
     return {"work_id": work.pk, "hits": [{"page": page, "snippet": snippet} for page, snippet in pages]}
 
 
@@ -156,13 +155,14 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         page=params.page,
         per_page=min(max(params.per_page, 1), 100),
         sort=params.sort,
+        who=request,
     )
     return search_record(response)
 
 
 @api.get("/suggest", tags=["search"], summary="Titles and authors for a prefix, as the reader types")
 def suggest(request: HttpRequest, q: str = "", limit: int = 8) -> dict[str, Any]:
-    return search_services.suggest(q, limit=min(max(limit, 1), 20))
+    return search_services.suggest(q, limit=min(max(limit, 1), 20), who=request)
 
 
 @api.post(
@@ -200,7 +200,7 @@ def create_work(request: HttpRequest) -> Status[dict[str, Any]]:
             work = catalog.create_work(data, actor=actor, user=user)  # type: ignore[arg-type]
         except (ValueError, MetadataError, catalog.CatalogError) as exc:
             raise HttpError(400, str(exc)) from exc
-        return Status(201, work_record(_get_work(request, work.pk)))
+        return Status(201, work_record(_get_work(request, work.pk), request))
     uploads = request.FILES.getlist("file")
     if not uploads:
         raise HttpError(400, "send files in the multipart field 'file', or JSON metadata")

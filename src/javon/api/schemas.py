@@ -37,7 +37,11 @@ def work_summary(work: Work) -> dict[str, Any]:
     }
 
 
-def work_record(work: Work) -> dict[str, Any]:
+def work_record(work: Work, who: Any = None) -> dict[str, Any]:
+    """The whole record; files listed are those `who` may have (a request or user; None: anonymous)."""
+    from javon.access import services as access
+
+    rule, how = access.explain(work)
     return {
         **work_summary(work),
         "languages": list(work.languages),
@@ -61,9 +65,10 @@ def work_record(work: Work) -> dict[str, Any]:
         "collections": [{"slug": c.slug, "name": c.name} for c in work.collections.all()],
         "rights": work.rights,
         "licence": work.licence,
+        "access": {"rule": work.access, "readable": access.can_read(who, work), "explanation": rule, "how": how},
         "created": work.created.isoformat(),
         "updated": work.updated.isoformat(),
-        "files": [file_record(f) for f in work.files.all()],
+        "files": [file_record(f) for f in work.files.all() if access.can_read(who, work, f)],
     }
 
 

@@ -63,7 +63,7 @@ class MetadataChangeInline(admin.TabularInline):
 @admin.register(Work)
 class WorkAdmin(admin.ModelAdmin):
     list_display = ["title", "type", "year", "status", "created"]
-    list_filter = ["type", "status", "collections", "year"]
+    list_filter = ["type", "status", "access", "collections", "year"]
     search_fields = ["title", "alternative_titles__title", "contributions__agent__name", "identifiers__value"]
     filter_horizontal = ["subjects", "collections"]
     inlines = [ContributionInline, AlternativeTitleInline, IdentifierInline, FileInline, MetadataChangeInline]

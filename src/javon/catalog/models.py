@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from javon.access.policy import validate_rule
+
 
 class WorkType(models.TextChoices):
     BOOK = "book", _("Book")
@@ -132,6 +134,13 @@ class Work(models.Model):
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     rights = models.TextField(_("rights statement"), blank=True)
     licence = models.CharField(_("licence"), max_length=200, blank=True)
+    access = models.CharField(
+        _("access"),
+        max_length=160,
+        default="open",
+        validators=[validate_rule],
+        help_text=_("open, registered, group:NAME, onsite, staff, metadata-only or embargo:YYYY-MM-DD"),
+    )
     subjects = models.ManyToManyField(Subject, blank=True, related_name="works")
     collections = models.ManyToManyField(Collection, blank=True, related_name="works")
     agents = models.ManyToManyField(Agent, through="Contribution", related_name="works")

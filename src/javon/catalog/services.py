@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
+from javon.access.policy import RuleError, parse_rule
 from javon.catalog.models import (
     Agent,
     AlternativeTitle,
@@ -70,6 +71,7 @@ class WorkInput:
     collections: list[str] = field(default_factory=list)
     rights: str = ""
     licence: str = ""
+    access: str = "open"
 
 
 _ROLE_WORDS = {
@@ -133,6 +135,10 @@ def validate(data: WorkInput) -> None:
             raise CatalogError(f"identifiers: unknown scheme {scheme!r}")
     if data.year is not None and not (-3000 <= data.year <= 3000):
         raise CatalogError(f"year: {data.year} is out of range")
+    try:
+        parse_rule(data.access)
+    except RuleError as error:
+        raise CatalogError(f"access: {error}") from error
 
 
 def name_key(text: str) -> str:
@@ -197,6 +203,7 @@ def snapshot(work: Work) -> dict[str, Any]:
         "collections": sorted(c.name for c in work.collections.all()),
         "rights": work.rights,
         "licence": work.licence,
+        "access": work.access,
     }
 
 
@@ -237,6 +244,7 @@ def _apply(work: Work, data: WorkInput) -> None:
     work.keywords = list(data.keywords)
     work.rights = data.rights
     work.licence = data.licence
+    work.access = str(parse_rule(data.access))
     work.save()
 
     work.contributions.all().delete()
@@ -321,6 +329,7 @@ def to_input(work: Work) -> WorkInput:
         collections=["/".join([a.name for a in c.ancestors()] + [c.name]) for c in work.collections.all()],
         rights=work.rights,
         licence=work.licence,
+        access=work.access,
     )
 
 

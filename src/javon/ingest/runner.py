@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 from django.tasks import task_backends
@@ -44,12 +46,41 @@ def drain(max_tasks: int = 10) -> int:
     return worker._run_tasks
 
 
+# Housekeeping a worker does now and then: (seconds between runs, "module.function").
+DUTIES: list[tuple[float, str]] = [
+    (3600.0, "javon.access.services.open_due_embargoes"),
+]
+
+
+def _run_duties() -> None:
+    """Run each duty at start and then at its interval; a failing duty is logged, not fatal."""
+    from django.db import close_old_connections
+    from django.utils.module_loading import import_string
+
+    due = dict.fromkeys((path for _every, path in DUTIES), 0.0)
+    while True:
+        for every, path in DUTIES:
+            if time.monotonic() < due[path]:
+                continue
+            due[path] = time.monotonic() + every
+            try:
+                result = import_string(path)()
+                if result:
+                    log.info("%s: %s", path, result)
+            except Exception:  # noqa: BLE001 - housekeeping must not stop the worker
+                log.exception("duty %s failed", path)
+            finally:
+                close_old_connections()
+        time.sleep(30.0)
+
+
 def run_worker(interval: float = 1.0, max_tasks: int | None = None) -> None:
     from javon.ingest.services import recover_stalled
 
     recovered = recover_stalled()
     if recovered:
         log.info("queued %d stalled import item(s) again", recovered)
+    threading.Thread(target=_run_duties, name="javon-duties", daemon=True).start()
     worker = _worker(interval=interval, batch=False, max_tasks=max_tasks, name="worker")
     worker.configure_signals()
     worker.run()

@@ -16,7 +16,7 @@ from javon.storage.models import File, FileRole
 def _file_for(request: HttpRequest, work_id: int, file_id: int) -> File:
     f = File.objects.select_related("work", "blob").filter(pk=file_id, work_id=work_id).first()
     # One answer for "absent" and "not yours", so ids reveal nothing.
-    if f is None or not access.can_read(request.user, f.work):
+    if f is None or not access.can_read(request, f.work, f):
         raise Http404("No such file")
     return f
 
@@ -54,7 +54,7 @@ def thumbnail(request: HttpRequest, work_id: int) -> HttpResponseBase:
         .order_by("id")
         .first()
     )
-    if f is None or not access.can_read(request.user, f.work):
+    if f is None or not access.can_read(request, f.work, f):
         raise Http404("No thumbnail")
     # Content-addressed bytes never change under an ETag: let browsers keep them.
     return _serve(request, f, as_attachment=False, cache_control="public, max-age=86400")

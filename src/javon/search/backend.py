@@ -49,6 +49,8 @@ class IndexDocument:
     collections: list[str]
     created: float
     pages: list[IndexPage] = field(default_factory=list)
+    visibility: str = "public"  # who may find the work at all: "public" or "staff"
+    audience: str = "open"  # who may find it by its full text (javon.access.policy.audience)
 
 
 @dataclass
@@ -59,6 +61,9 @@ class Filters:
     year_to: int | None = None
     collection: list[str] = field(default_factory=list)
     subject: list[str] = field(default_factory=list)
+    # The reader's reach (javon.access.services.search_scope); None means no limit (staff).
+    visibility: list[str] | None = None
+    audiences: list[str] | None = None
 
 
 @dataclass

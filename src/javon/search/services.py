@@ -12,13 +12,16 @@ import html
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
+from javon.access import policy
+from javon.access import services as access
 from javon.search.backend import Filters, IndexDocument, IndexPage, SearchBackend, get_backend, lang_hint
 from javon.search.models import IndexChange
 from javon.search.query import ParsedQuery, parse
@@ -60,7 +63,7 @@ def build_documents(work_ids: list[int]) -> list[IndexDocument]:
     works = list(
         Work.objects.filter(pk__in=work_ids, status=Work.Status.READY)
         .order_by("pk")
-        .values_list("pk", "title", "abstract", "type", "languages", "year", "created", "keywords")
+        .values_list("pk", "title", "abstract", "type", "languages", "year", "created", "keywords", "access")
     )
     ready = [w[0] for w in works]
     if not ready:
@@ -98,9 +101,18 @@ def build_documents(work_ids: list[int]) -> list[IndexDocument]:
             collections=collections.get(pk, []),
             created=created.timestamp(),
             pages=pages_by_work.get(pk, []),
+            visibility=access.index_visibility(_Rule(access_rule)),
+            audience=access.index_audience(_Rule(access_rule)),
         )
-        for pk, title, abstract, type_, languages, year, created, keywords in works
+        for pk, title, abstract, type_, languages, year, created, keywords, access_rule in works
     ]
+
+
+@dataclass
+class _Rule:
+    """Just the access rule of a work, for the access service's index helpers."""
+
+    access: str
 
 
 # ------------------------------------------------------------------ following the log
@@ -274,12 +286,19 @@ def search(
     per_page: int = 10,
     sort: str = "relevance",
     snippets: bool = True,
+    who: Any = None,
 ) -> SearchResponse:
+    """Search as `who` (a request or a user; None: an anonymous reader) may: works hidden
+    from them are not found, and text they may not read neither matches nor shows."""
     from javon.catalog.models import Work
     from javon.storage.models import FileRole, PageText
 
     query = parse(q)
     backend = get_backend()
+    filters = replace(filters or Filters())
+    filters.visibility, filters.audiences = access.search_scope(who)
+    viewer = access.viewer_for(who)
+    today = timezone.localdate()
     offset = max(page - 1, 0) * per_page
     result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
     corrected = None
@@ -305,14 +324,20 @@ def search(
     ids = [h.work_id for h in result.hits]
     abstracts: dict[int, str] = {}
     langs: dict[int, str | None] = {}
-    for pk, abstract, languages in Work.objects.filter(pk__in=ids).values_list("pk", "abstract", "languages"):
+    readable: set[int] = set()
+    for pk, abstract, languages, rule in Work.objects.filter(pk__in=ids).values_list(
+        "pk", "abstract", "languages", "access"
+    ):
         abstracts[pk] = abstract
         langs[pk] = lang_hint(list(languages or []))
+        if policy.may_read(viewer, access.work_rule(_Rule(rule)), today):
+            readable.add(pk)
     best_page: dict[int, int] = {}
     if snippets and not query.is_empty:
         for h in result.hits:
-            # Works without text (catalogue records) need no search among pages.
-            best = backend.pages_of_work(query, h.work_id, limit=1) if h.pages else []
+            # Works without text (catalogue records), or whose text is closed to this
+            # reader, need no search among pages.
+            best = backend.pages_of_work(query, h.work_id, limit=1) if h.pages and h.work_id in readable else []
             if best:
                 best_page[h.work_id] = best[0][0]
     texts: dict[tuple[int, int], str] = {}
@@ -374,11 +399,14 @@ def correct_query(q: str, backend: SearchBackend) -> str | None:
     return "".join(pieces) if changed else None
 
 
-def search_in_work(work_id: int, q: str, limit: int = 50) -> list[tuple[int, str]]:
-    """Pages of one work that match, with snippets."""
+def search_in_work(work_id: int, q: str, limit: int = 50, who: Any = None) -> list[tuple[int, str]]:
+    """Pages of one work that match, with snippets — none if `who` may not read the work."""
     from javon.catalog.models import Work
     from javon.storage.models import FileRole, PageText
 
+    work = Work.objects.filter(pk=work_id).first()
+    if work is None or not access.can_read(who, work):
+        return []
     query = parse(q)
     pages = get_backend().pages_of_work(query, work_id, limit=limit)
     texts = dict(
@@ -392,7 +420,7 @@ def search_in_work(work_id: int, q: str, limit: int = 50) -> list[tuple[int, str
     return [(p, make_snippet(texts.get(p, ""), keys, lang)) for p, _ in pages]
 
 
-def suggest(prefix: str, limit: int = 8) -> dict[str, list[dict[str, object]]]:
+def suggest(prefix: str, limit: int = 8, who: Any = None) -> dict[str, list[dict[str, object]]]:
     """Titles and authors for what the reader has typed so far (the last word a prefix)."""
     from django.db.models import Q
     from django.urls import reverse
@@ -406,13 +434,14 @@ def suggest(prefix: str, limit: int = 8) -> dict[str, list[dict[str, object]]]:
     for group in query.groups:
         for clause in group:
             clause.field = "suggest"
-    result = get_backend().search(query, Filters(), limit=limit, facets=False)
+    visibility, _audiences = access.search_scope(who)
+    result = get_backend().search(query, Filters(visibility=visibility), limit=limit, facets=False)
     ids = [h.work_id for h in result.hits]
     works = {w.pk: w for w in Work.objects.filter(pk__in=ids).prefetch_related("contributions__agent")}
     key = fold(text, "uz")  # the reading of catalog.services.name_key
     authors = (
         Agent.objects.filter(Q(name_key__startswith=key) | Q(name_key__contains=" " + key))
-        .filter(works__status=Work.Status.READY)
+        .filter(Q(works__status=Work.Status.READY) & ~Q(works__access="staff"))
         .distinct()
         .order_by("name")[:5]
     )

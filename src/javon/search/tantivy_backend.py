@@ -49,7 +49,7 @@ FIELD_GROUPS = {
 }
 PAGE_GAP = 10  # positions left between pages so that a phrase never spans two pages
 MAX_PREFIX_TERMS = 200
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FACETS = {"type": 20, "language": 20, "year": 400, "collection": 50, "subject": 30}
 WIDE_FACETS = {"subject"}
 WIDE_FACET_MAX_HITS = 10_000
@@ -84,7 +84,7 @@ def _build_schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name="ws", index_option="position")
         sb.add_text_field(name + "_s", tokenizer_name="ws", index_option="freq")
         sb.add_text_field(name + "_l", tokenizer_name="ws", index_option="freq")
-    for name in ("type", "language", "collection", "subject", "title_sort"):
+    for name in ("type", "language", "collection", "subject", "title_sort", "visibility", "audience"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_float_field("created", indexed=False, fast=True)
@@ -141,6 +141,8 @@ class TantivyBackend:
             work.add_text("subject", subject)
         self._add_text(work, "abstract", analyze_tuples(d.abstract, lang))
         work.add_text("type", d.type)
+        work.add_text("visibility", d.visibility)
+        work.add_text("audience", d.audience)
         for code in d.languages or ["und"]:
             work.add_text("language", code)
         for collection in d.collections:
@@ -159,6 +161,7 @@ class TantivyBackend:
             page_doc.add_unsigned("kind", PAGE)
             page_doc.add_unsigned("work_id", d.work_id)
             page_doc.add_unsigned("page", page.number)
+            page_doc.add_text("audience", d.audience)
             self._add_text(page_doc, "body", tokens)
             pages.append(page_doc)
             # The work's body holds every page in turn, one value per page.
@@ -273,7 +276,16 @@ class TantivyBackend:
             )
         ]
 
-    def _clause(self, searcher: tantivy.Searcher, clause: Clause, fields: list[str]) -> tantivy.Query:
+    @staticmethod
+    def _gated(field: str, q: tantivy.Query, body_gate: tantivy.Query | None) -> tantivy.Query:
+        """A match in the full text counts only in works whose text the reader may read."""
+        if field != "body" or body_gate is None:
+            return q
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, body_gate)])
+
+    def _clause(
+        self, searcher: tantivy.Searcher, clause: Clause, fields: list[str], body_gate: tantivy.Query | None = None
+    ) -> tantivy.Query:
         """A word or phrase as read by each plausible analyser; the best reading scores.
 
         Readings (Uzbek, English, unstemmed, …) of one word are alternatives, so their scores
@@ -285,8 +297,12 @@ class TantivyBackend:
                 phrases = [
                     (
                         tantivy.Occur.Should,
-                        tantivy.Query.boost_query(
-                            tantivy.Query.phrase_query(self.schema, f, [t.key for t in variant]), KEY_FIELDS[f]
+                        self._gated(
+                            f,
+                            tantivy.Query.boost_query(
+                                tantivy.Query.phrase_query(self.schema, f, [t.key for t in variant]), KEY_FIELDS[f]
+                            ),
+                            body_gate,
                         ),
                     )
                     for f in fields
@@ -298,10 +314,12 @@ class TantivyBackend:
                 shoulds: list[tuple[tantivy.Occur, tantivy.Query]] = []
                 is_prefix = clause.prefix and i == len(variant) - 1
                 for f in fields:
-                    if is_prefix:
-                        shoulds += self._prefix(searcher, f, term.key, KEY_FIELDS[f])
-                    else:
-                        shoulds += self._term(f, term, KEY_FIELDS[f])
+                    found = (
+                        self._prefix(searcher, f, term.key, KEY_FIELDS[f])
+                        if is_prefix
+                        else self._term(f, term, KEY_FIELDS[f])
+                    )
+                    shoulds += [(occur, self._gated(f, q, body_gate)) for occur, q in found]
                 if not shoulds:
                     musts = []
                     break
@@ -313,25 +331,40 @@ class TantivyBackend:
         return readings[0] if len(readings) == 1 else tantivy.Query.disjunction_max_query(readings, 0.0)
 
     def _text_query(
-        self, searcher: tantivy.Searcher, query: ParsedQuery, fields_override: list[str] | None = None
+        self,
+        searcher: tantivy.Searcher,
+        query: ParsedQuery,
+        fields_override: list[str] | None = None,
+        body_gate: tantivy.Query | None = None,
     ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for group in query.groups:
             ors = [
-                (tantivy.Occur.Should, self._clause(searcher, c, fields_override or FIELD_GROUPS[c.field]))
+                (tantivy.Occur.Should, self._clause(searcher, c, fields_override or FIELD_GROUPS[c.field], body_gate))
                 for c in group
             ]
             parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(ors)))
         for clause in query.excluded:
+            # Exclusion is not gated: a closed text may hide a work the reader excluded by a
+            # word in it, but showing it would tell that the word is not there.
             parts.append(
                 (tantivy.Occur.MustNot, self._clause(searcher, clause, fields_override or FIELD_GROUPS[clause.field]))
             )
         return parts
 
+    def _body_gate(self, filters: Filters) -> tantivy.Query | None:
+        if filters.audiences is None:
+            return None
+        return tantivy.Query.term_set_query(self.schema, "audience", list(filters.audiences))
+
     def _filters(self, query: ParsedQuery, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         parts: list[tuple[tantivy.Occur, tantivy.Query]] = [
             (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", WORK))
         ]
+        if filters.visibility is not None:
+            parts.append(
+                (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "visibility", list(filters.visibility)))
+            )
         for name, values in (
             ("type", filters.type),
             ("language", filters.language),
@@ -358,7 +391,9 @@ class TantivyBackend:
         facets: bool = True,
     ) -> SearchResult:
         searcher = self._searcher()
-        parts = self._filters(query, filters) + self._text_query(searcher, query)
+        parts = self._filters(query, filters) + self._text_query(
+            searcher, query, body_gate=self._body_gate(filters)
+        )
         q = tantivy.Query.boolean_query(parts)
         kwargs: dict[str, Any] = {"limit": max(limit, 1), "offset": offset, "count": True}
         if sort in {"year", "-year", "title", "-title", "new"}:

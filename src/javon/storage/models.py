@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from javon.access.policy import validate_rule
+
 
 class Blob(models.Model):
     """One stored object, named by the sha256 of its bytes. Never overwritten."""
@@ -46,6 +48,13 @@ class File(models.Model):
     duration = models.FloatField(null=True, blank=True, help_text=_("seconds"))
     derived_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="derivatives"
+    )
+    access = models.CharField(
+        _("access"),
+        max_length=160,
+        blank=True,
+        validators=[validate_rule],
+        help_text=_("Blank: as the work. Else a rule for this file alone, e.g. registered or metadata-only."),
     )
     created = models.DateTimeField(auto_now_add=True)
 

@@ -18,11 +18,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from javon.access import policy
+from javon.access import services as access
 from javon.catalog.models import Agent, Collection, Contribution, Subject, Work, WorkType
 from javon.text import normalize_lang
 from javon.web import script as scripts
 
 AUTHORS_PER_PAGE = 60
+PUBLIC_WORKS = Q(works__status=Work.Status.READY) & ~Q(works__access=policy.STAFF)
 WORKS_PER_PAGE = 20
 
 # (Latin letter, Cyrillic letter, key prefix, key prefixes that belong to another letter)
@@ -85,11 +88,13 @@ def letters(script: str) -> list[Letter]:
 
 
 def _ready_works() -> QuerySet[Work]:
-    return Work.objects.filter(status=Work.Status.READY)
+    return access.public_works()
 
 
 def _agents_with_works() -> QuerySet[Agent]:
-    return Agent.objects.filter(contributions__work__status=Work.Status.READY)
+    return Agent.objects.filter(
+        Q(contributions__work__status=Work.Status.READY) & ~Q(contributions__work__access=policy.STAFF)
+    )
 
 
 def authors_for(prefix: str, after: str = "") -> QuerySet[Agent]:
@@ -141,12 +146,12 @@ def browse(request: HttpRequest) -> HttpResponse:
     labels = dict(WorkType.choices)
     types = _ready_works().values("type").annotate(n=Count("id")).order_by("-n")
     collections = list(
-        Collection.objects.annotate(n=Count("works", filter=Q(works__status=Work.Status.READY))).order_by(
+        Collection.objects.annotate(n=Count("works", filter=PUBLIC_WORKS)).order_by(
             "slug"
         )[:500]
     )
     subjects = (
-        Subject.objects.annotate(n=Count("works", filter=Q(works__status=Work.Status.READY)))
+        Subject.objects.annotate(n=Count("works", filter=PUBLIC_WORKS))
         .filter(n__gt=0)
         .order_by("-n", "term")[:80]
     )
@@ -213,7 +218,7 @@ def author(request: HttpRequest, agent_id: int) -> HttpResponse:
         .order_by("-n", "name_key")[:12]
     )
     subjects = (
-        Subject.objects.filter(works__contributions__agent=agent, works__status=Work.Status.READY)
+        Subject.objects.filter(PUBLIC_WORKS, works__contributions__agent=agent)
         .annotate(n=Count("works", distinct=True))
         .order_by("-n", "term")[:20]
     )

@@ -24,7 +24,7 @@ from javon.ingest.models import ImportJob
 from javon.search import services as search_services
 from javon.search.backend import Filters
 from javon.storage.models import File, FileRole
-from javon.web import browse
+from javon.web import browse, cite
 from javon.web import script as scripts
 from javon.web.forms import UploadForm
 
@@ -41,13 +41,14 @@ def _int(value: str | None) -> int | None:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    public = access.public_works()
     recent = (
-        Work.objects.filter(status=Work.Status.READY)
+        public
         .prefetch_related("contributions__agent")
         .order_by("-created", "-id")[:12]
     )
-    collections = Collection.objects.filter(parent=None).annotate(n=Count("works"))[:20]
-    types = Work.objects.filter(status=Work.Status.READY).values("type").annotate(n=Count("id")).order_by("-n")
+    collections = Collection.objects.filter(parent=None).annotate(n=Count("works", filter=browse.PUBLIC_WORKS))[:20]
+    types = public.values("type").annotate(n=Count("id")).order_by("-n")
     return render(
         request,
         "web/home.html",
@@ -55,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "collections": collections,
             "types": [(t["type"], TYPE_LABELS.get(t["type"], t["type"]), t["n"]) for t in types],
-            "total": Work.objects.filter(status=Work.Status.READY).count(),
+            "total": public.count(),
             "most_read": browse.most_read_works(),
         },
     )
@@ -76,7 +77,7 @@ def search(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "relevance")
     if sort not in {"relevance", "year", "-year", "title", "new"}:
         sort = "relevance"
-    response = search_services.search(q, filters, page=page, per_page=PER_PAGE, sort=sort)
+    response = search_services.search(q, filters, page=page, per_page=PER_PAGE, sort=sort, who=request)
     works = prefetched_works([h.work_id for h in response.hits])
     hits = [(works[h.work_id], h) for h in response.hits if h.work_id in works]
     pages = max(1, (response.total + PER_PAGE - 1) // PER_PAGE)
@@ -138,12 +139,15 @@ def work(request: HttpRequest, work_id: int) -> HttpResponse:
         .filter(pk=work_id)
         .first()
     )
-    if obj is None or not access.can_read(request.user, obj):
+    if obj is None or not access.can_see(request, obj):
         raise Http404(_("No such work"))
-    files = [f for f in obj.files.all() if f.role != FileRole.THUMBNAIL]
-    has_thumb = any(f.role == FileRole.THUMBNAIL for f in obj.files.all())
+    readable = access.can_read(request, obj)
+    all_files = [f for f in obj.files.all() if f.role != FileRole.THUMBNAIL]
+    files = [f for f in all_files if access.can_read(request, obj, f)]
+    has_thumb = readable and any(f.role == FileRole.THUMBNAIL for f in obj.files.all())
     q = request.GET.get("q", "").strip()[:300]
-    inside = search_services.search_in_work(obj.pk, q, limit=20) if q else []
+    inside = search_services.search_in_work(obj.pk, q, limit=20, who=request) if q and readable else []
+    rule_text, rule_help = access.explain(obj)
     return render(
         request,
         "web/work.html",
@@ -155,6 +159,11 @@ def work(request: HttpRequest, work_id: int) -> HttpResponse:
             "inside": inside,
             "type_label": TYPE_LABELS.get(obj.type, obj.type),
             "related": browse.related_works(obj),
+            "cite": cite.work_context(request, obj),
+            "readable": readable,
+            "closed_files": len(all_files) - len(files),
+            "rule_text": rule_text,
+            "rule_help": rule_help,
         },
     )
 

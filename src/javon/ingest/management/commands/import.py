@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -11,11 +12,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from javon.access.policy import RuleError, parse_rule
 from javon.catalog.models import WorkType
 from javon.ingest import services
 from javon.ingest.models import ImportItem
 from javon.ingest.runner import drain, uses_database_backend
 from javon.search import services as search_services
+
+
+def _access_rule(text: str) -> str:
+    try:
+        return str(parse_rule(text))
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 class Command(BaseCommand):
@@ -26,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--collection", help="put the works in this collection (Parent/Child)")
         parser.add_argument("--type", choices=WorkType.values, help="type of the works")
         parser.add_argument("--language", help="language of the works (uz, ru, en, …); detected if omitted")
+        parser.add_argument(
+            "--access",
+            type=_access_rule,
+            help="who may read the works: open, registered, group:NAME, onsite, staff, metadata-only, "
+            "embargo:YYYY-MM-DD (a sidecar's \"access\" wins)",
+        )
         parser.add_argument("--json", action="store_true", help="print a JSON report")
         parser.add_argument("--wait", action="store_true", help="return only when the works are searchable")
         parser.add_argument("--timeout", type=float, default=3600.0, help="seconds --wait waits at most")
@@ -84,6 +99,8 @@ class Command(BaseCommand):
             defaults["type"] = opts["type"]
         if opts["language"]:
             defaults["languages"] = [opts["language"]]
+        if opts["access"]:
+            defaults["access"] = opts["access"]
         workers = self._start_workers(opts)
         try:
             job = services.import_paths(opts["paths"], defaults=defaults, actor="cli")
