@@ -6,10 +6,20 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 export JAVON_DATA_DIR ?= $(CURDIR)/var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/javon
 
-.PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres bench setup demo clean
+# The interface's catalogues: the .po files are kept in git, the .mo files are compiled here
+# (msgfmt from Debian's gettext). `make messages` brings the .po files up to date.
+MO := $(patsubst %.po,%.mo,$(wildcard src/javon/web/locale/*/LC_MESSAGES/django.po))
 
-setup: $(STAMP)
+.PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres bench setup demo clean messages
+
+setup: $(STAMP) $(MO)
 	@scripts/vendor-js
+
+%.mo: %.po | $(STAMP)
+	msgfmt --check -o $@ $<
+
+messages: setup
+	$(VENV)/bin/javon messages
 
 $(STAMP): pyproject.toml
 	@scripts/system-packages

@@ -73,7 +73,7 @@ def make_work(**overrides: Any) -> Any:
 
 
 def use_task_backend(settings: Any, backend: str) -> None:
-    settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default", "ingest", "index"]}}
+    settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default", "ingest", "index", "ocr"]}}
     reset_task_backends()
 
 

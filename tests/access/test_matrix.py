@@ -125,6 +125,13 @@ def test_access_matrix(library: dict[str, Work], readers: dict[str, Client]) -> 
             if thumbnail is not None:
                 thumb = client.get(f"/works/{work.pk}/thumbnail")
                 expect(f"{cell} thumbnail", thumb.status_code == 200, read)
+            # IIIF: image information, a page image, the manifest; cross-site only where anyone may read.
+            image, manifest = f"/iiif/3/{original.pk}-1", f"/iiif/3/works/{work.pk}/manifest.json"
+            for door in (f"{image}/info.json", f"{image}/full/100,/0/default.jpg", manifest):
+                answer = client.get(door, HTTP_ORIGIN="https://elsewhere.example")
+                expect(f"{cell} IIIF {door}", answer.status_code == 200, read)
+                cross_site = answer.get("Access-Control-Allow-Origin") == "*"
+                expect(f"{cell} IIIF {door} cross-site", cross_site, read and READ[name] == EVERYONE)
             # The API: record, files, text, search inside.
             record = client.get(f"/api/v1/works/{work.pk}")
             expect(f"{cell} API record", record.status_code == 200, see)

@@ -31,7 +31,9 @@ def test_rules_read_and_write_back(text: str, expected: str) -> None:
     assert str(parse_rule(text)) == expected
 
 
-@pytest.mark.parametrize("text", ["public", "group:", "embargo:tomorrow", "embargo:2027-13-01", "open:now", "group:a/b"])
+@pytest.mark.parametrize(
+    "text", ["public", "group:", "embargo:tomorrow", "embargo:2027-13-01", "open:now", "group:a/b"]
+)
 def test_bad_rules_are_refused_with_the_accepted_forms(text: str) -> None:
     with pytest.raises(RuleError, match="open, registered, group:NAME"):
         parse_rule(text)

@@ -16,10 +16,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from javon.access import policy
-from javon.access.models import ApiToken, Network
+from javon.access.models import ApiToken, AuditEvent, Network
 
 log = logging.getLogger(__name__)
 
+# What a token may do: "ingest" adds works and follows imports; "catalogue" edits records.
+SCOPES = ("ingest", "catalogue")
 TOKEN_PREFIX = "jvn_"  # noqa: S105 - a public marker, not a secret
 
 
@@ -34,11 +36,14 @@ def create_token(user: User, name: str, scopes: list[str] | None = None) -> str:
     return key
 
 
-def user_for_token(key: str) -> Any | None:
+def user_for_token(key: str, scope: str | None = None) -> Any | None:
+    """The user a token acts for, if it is valid (and has `scope`, when one is asked)."""
     if not key.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key), revoked=False).first()
     if token is None or not token.user.is_active:
+        return None
+    if scope is not None and scope not in (token.scopes or []):
         return None
     if token.expires is not None and token.expires < timezone.now():
         return None
@@ -155,17 +160,45 @@ def can_see(who: Who, work: Any) -> bool:
     return work.status == Work.Status.READY and policy.may_see_record(viewer, work_rule(work))
 
 
-def can_read(who: Who, work: Any, file: Any | None = None) -> bool:
+def can_read(who: Who, work: Any, file: Any | None = None, *, online: bool = False) -> bool:
     """May `who` have the work's content: its text, pages, images and files (or one `file`)?
 
+    `online`: for the online reader (page images, chapters, search inside); otherwise the
+    content leaves the library (downloads, text exports), which lent works never allow.
     Pass the request, not only its user: on-site rules need the reader's address."""
     if not can_see(who, work):
         return False
     viewer = viewer_for(who)
+    if viewer.staff:
+        return True
     rule = file_rule(file) if file is not None else work_rule(work)
     # A file's own rule decides for its bytes (an open sample of a closed book, say), but
     # never past a hidden record: can_see above has already said no to that.
-    return policy.may_read(viewer, rule, timezone.localdate())
+    if not policy.may_read(viewer, rule, timezone.localdate()):
+        return False
+    if is_lent(work):
+        return online and has_loan(who, work)
+    return True
+
+
+def is_lent(work: Any) -> bool:
+    return bool(getattr(work, "lending_copies", 0))
+
+
+def has_loan(who: Who, work: Any) -> bool:
+    """Does the reader hold an open loan of the work? (Remembered for the request.)"""
+    from javon.access.models import Loan
+
+    request = who if isinstance(who, HttpRequest) else None
+    user: Any = getattr(request, "user", None) if request is not None else who
+    if user is None or not user.is_authenticated:
+        return False
+    cache: dict[int, bool] = getattr(request, "_javon_loans", {}) if request is not None else {}
+    if work.pk not in cache:
+        cache[work.pk] = Loan.objects.filter(work_id=work.pk, user=user, returned=None, due__gt=timezone.now()).exists()
+        if request is not None:
+            request._javon_loans = cache  # type: ignore[attr-defined]
+    return cache[work.pk]
 
 
 def explain(work: Any, file: Any | None = None) -> tuple[str, str]:
@@ -180,7 +213,10 @@ def index_visibility(work: Any) -> str:
 
 
 def index_audience(work: Any) -> str:
-    """Who may find the work by its full text (see policy.audience)."""
+    """Who may find the work by its full text (see policy.audience). A lent work's text is
+    matched for staff only: whether a reader holds a loan changes too often for an index."""
+    if is_lent(work):
+        return policy.STAFF
     return policy.audience(work_rule(work), timezone.localdate())
 
 
@@ -234,3 +270,102 @@ def open_due_embargoes(today: Any = None) -> int:
             search_services.work_changed(f.work_id)
             opened += 1
     return opened
+
+
+# --- audit log, personal data ---------------------------------------------------------------
+def audit(who: Who, action: str, *, target: str = "", detail: dict[str, Any] | None = None, actor: str = "") -> None:
+    """Record an action. `who`: the request (user and address), a user, or None with `actor`."""
+    request = who if isinstance(who, HttpRequest) else None
+    user: Any = getattr(request, "user", None) if request is not None else who
+    if user is not None and not user.is_authenticated:
+        user = None
+    if user is not None and actor and actor != user.get_username():
+        actor = f"{actor} ({user.get_username()})"
+    address = client_ip(request) if request is not None else None
+    AuditEvent.objects.create(
+        user=user,
+        actor=actor or (user.get_username() if user is not None else "anonymous"),
+        action=action,
+        target=target,
+        address=str(address) if address else None,
+        detail=detail or {},
+    )
+
+
+def audit_read(request: HttpRequest, work: Any, what: str) -> None:
+    """Note a read of a restricted work (open works are not logged: nothing to account for)."""
+    if work_rule(work).kind != policy.OPEN:
+        audit(request, "read." + what, target=f"work:{work.pk}", detail={"rule": work.access})
+
+
+def personal_data(user: Any) -> dict[str, Any]:
+    """Everything kept about one reader, for them to take away."""
+    from javon.access import models
+
+    return {
+        "account": {
+            "username": user.get_username(),
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "joined": user.date_joined,
+            "last_login": user.last_login,
+            "groups": list(user.groups.values_list("name", flat=True)),
+        },
+        "api_tokens": list(models.ApiToken.objects.filter(user=user).values("name", "prefix", "created", "last_used")),
+        "activity": list(
+            models.AuditEvent.objects.filter(user=user).values("time", "action", "target", "address")[:10000]
+        ),
+        **{name: collect(user) for name, collect in PERSONAL_DATA.items()},
+    }
+
+
+# Other apps add what they keep about a reader (shelves, loans, reading positions …):
+# name -> function(user) returning plain data.
+PERSONAL_DATA: dict[str, Any] = {}
+
+
+def delete_account(user: Any) -> None:
+    """Delete the account and what hangs on it; the audit log keeps a pseudonym."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        AuditEvent.objects.filter(user=user).update(actor=f"deleted-user-{user.pk}")
+        user.delete()
+
+
+# --- roles -----------------------------------------------------------------------------------
+ROLES = ("reader", "librarian", "admin")
+LIBRARIANS = "librarians"
+LIBRARIAN_APPS = ("catalog", "storage", "ingest", "search")
+
+
+def librarian_group() -> Any:
+    """The group that gives librarians the catalogue and files in the admin (made on first use)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, made = Group.objects.get_or_create(name=LIBRARIANS)
+    if made:
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=LIBRARIAN_APPS))
+        group.permissions.add(*Permission.objects.filter(codename__in=["view_network", "view_auditevent"]))
+    return group
+
+
+def set_role(user: Any, role: str, *, by: Who = None) -> None:
+    """reader: no staff rights; librarian: catalogue and files; admin: everything."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: use {', '.join(ROLES)}")
+    user.is_staff = role in ("librarian", "admin")
+    user.is_superuser = role == "admin"
+    user.save(update_fields=["is_staff", "is_superuser"])
+    if role == "reader":
+        user.groups.remove(librarian_group())
+    else:
+        user.groups.add(librarian_group())
+    audit(by, "account.role", target=f"user:{user.pk}", detail={"role": role}, actor="" if by else "cli")
+
+
+def role_of(user: Any) -> str:
+    if user.is_superuser:
+        return "admin"
+    return "librarian" if user.is_staff else "reader"

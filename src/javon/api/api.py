@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
-from ninja.security import HttpBearer
 
 from javon.access import services as access
+from javon.api import catalogue
+from javon.api.auth import TokenAuth
 from javon.api.schemas import search_record, work_record, work_summary
 from javon.catalog import services as catalog
+from javon.catalog.crosswalk.marc import work_to_record
+from javon.catalog.crosswalk.marc_files import marc_bytes, write_marcxml
 from javon.catalog.models import Work
 from javon.ingest import services as ingest
 from javon.ingest.metadata import MetadataError, normalise, to_work_input
@@ -22,16 +27,7 @@ from javon.ingest.models import ImportJob
 from javon.search import services as search_services
 from javon.search.backend import Filters
 from javon.storage.models import File, FileRole, PageText
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = access.user_for_token(token)
-        if user is None or not access.is_staff(user):
-            return None
-        request.user = user
-        return user
-
+from javon.web import cite
 
 api = NinjaAPI(
     title="Javon API",
@@ -121,6 +117,42 @@ def search_work(request: HttpRequest, work_id: int, q: str, limit: int = 50) -> 
         raise HttpError(403, "you may not search this work's text")
     pages = search_services.search_in_work(work.pk, q, limit=min(max(limit, 1), 500), who=request)
     return {"work_id": work.pk, "hits": [{"page": page, "snippet": snippet} for page, snippet in pages]}
+
+
+@api.get(
+    "/works/{work_id}/cite",
+    tags=["works"],
+    summary="The work cited: GOST R 7.0.100-2018 or APA text, BibTeX, RIS or CSL-JSON",
+)
+def cite_work(
+    request: HttpRequest, work_id: int, format: Literal["gost", "apa", "bibtex", "ris", "csl-json"] = "gost"
+) -> HttpResponse:
+    work = _get_work(request, work_id)
+    url = request.build_absolute_uri(reverse("web:work", args=[work.pk]))
+    return cite.citation_response(work, format, url=url, pages=cite.page_count(work))
+
+
+@api.get(
+    "/works/{work_id}/marc",
+    tags=["works"],
+    summary="The work as a MARC 21 record: MARCXML, or ISO 2709 (.mrc) in UTF-8 or MARC-8",
+)
+def marc_record(
+    request: HttpRequest,
+    work_id: int,
+    format: Literal["marcxml", "mrc"] = "marcxml",
+    encoding: Literal["utf-8", "marc-8"] = "utf-8",
+) -> HttpResponse:
+    record = work_to_record(_get_work(request, work_id))
+    if format == "mrc":
+        body, media_type = marc_bytes(record, encoding), "application/marc"
+    else:
+        buffer = io.BytesIO()
+        write_marcxml([record], buffer)
+        body, media_type = buffer.getvalue(), "application/marcxml+xml; charset=utf-8"
+    response = HttpResponse(body, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="work-{work_id}.{"mrc" if format == "mrc" else "xml"}"'
+    return response
 
 
 class SearchParams(Schema):
@@ -223,3 +255,7 @@ def get_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
     if job is None:
         raise HttpError(404, f"no import with id {job_id}")
     return ingest.job_report(job)
+
+
+# What librarians do to the catalogue (staff only); defined apart to keep this module small.
+catalogue.mount(api)

@@ -40,6 +40,7 @@ def work_summary(work: Work) -> dict[str, Any]:
 def work_record(work: Work, who: Any = None) -> dict[str, Any]:
     """The whole record; files listed are those `who` may have (a request or user; None: anonymous)."""
     from javon.access import services as access
+    from javon.reader.iiif_manifest import manifest_url
 
     rule, how = access.explain(work)
     return {
@@ -69,6 +70,7 @@ def work_record(work: Work, who: Any = None) -> dict[str, Any]:
         "created": work.created.isoformat(),
         "updated": work.updated.isoformat(),
         "files": [file_record(f) for f in work.files.all() if access.can_read(who, work, f)],
+        "iiif_manifest": manifest_url(who, work),
     }
 
 

@@ -134,6 +134,11 @@ class Work(models.Model):
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     rights = models.TextField(_("rights statement"), blank=True)
     licence = models.CharField(_("licence"), max_length=200, blank=True)
+    lending_copies = models.PositiveSmallIntegerField(
+        _("copies to lend"),
+        default=0,
+        help_text=_("0: not lent. Else readers the rule admits borrow one of this many copies and read online only."),
+    )
     access = models.CharField(
         _("access"),
         max_length=160,

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
+from javon.access import services as access_services
 from javon.access.policy import RuleError, parse_rule
 from javon.catalog.models import (
     Agent,
@@ -72,6 +73,7 @@ class WorkInput:
     rights: str = ""
     licence: str = ""
     access: str = "open"
+    lending_copies: int = 0
 
 
 _ROLE_WORDS = {
@@ -139,6 +141,8 @@ def validate(data: WorkInput) -> None:
         parse_rule(data.access)
     except RuleError as error:
         raise CatalogError(f"access: {error}") from error
+    if not isinstance(data.lending_copies, int) or not 0 <= data.lending_copies <= 10_000:
+        raise CatalogError("lending_copies: a whole number from 0 to 10000")
 
 
 def name_key(text: str) -> str:
@@ -204,6 +208,7 @@ def snapshot(work: Work) -> dict[str, Any]:
         "rights": work.rights,
         "licence": work.licence,
         "access": work.access,
+        "lending_copies": work.lending_copies,
     }
 
 
@@ -224,6 +229,12 @@ def record_change(
     search_services.work_changed(work.pk)
     if not changes and action == "update":
         return None
+    if "access" in changes and action == "update":
+        # Rule changes open or close works: they go to the audit log as well as the history.
+        old, new = changes["access"]
+        access_services.audit(
+            user, "work.access", target=f"work:{work.pk}", detail={"from": old, "to": new}, actor=actor
+        )
     return MetadataChange.objects.create(work=work, user=user, actor=actor, action=action, changes=changes)
 
 
@@ -245,6 +256,7 @@ def _apply(work: Work, data: WorkInput) -> None:
     work.rights = data.rights
     work.licence = data.licence
     work.access = str(parse_rule(data.access))
+    work.lending_copies = data.lending_copies
     work.save()
 
     work.contributions.all().delete()
@@ -330,11 +342,18 @@ def to_input(work: Work) -> WorkInput:
         rights=work.rights,
         licence=work.licence,
         access=work.access,
+        lending_copies=work.lending_copies,
     )
 
 
 def delete_work(work: Work, *, actor: str, user: User | None = None) -> None:
     with transaction.atomic():
         work_id = work.pk
+        access_services.audit(
+            user, "work.delete", target=f"work:{work_id}", detail={"title": work.title}, actor=actor
+        )
+        from javon.interop.oai_sets import record_deletion  # harvesters learn of it (OAI-PMH)
+
+        record_deletion(work)
         work.delete()
         search_services.work_changed(work_id)

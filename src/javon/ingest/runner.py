@@ -49,6 +49,8 @@ def drain(max_tasks: int = 10) -> int:
 # Housekeeping a worker does now and then: (seconds between runs, "module.function").
 DUTIES: list[tuple[float, str]] = [
     (3600.0, "javon.access.services.open_due_embargoes"),
+    (300.0, "javon.interop.tasks.enqueue_due_harvests"),
+    (300.0, "javon.ocr.services.recover_stalled"),
 ]
 
 

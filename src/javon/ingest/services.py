@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from javon.catalog import services as catalog
 from javon.catalog.models import Work, WorkType
+from javon.ingest import records
 from javon.ingest.extractors import Extracted, ExtractionError, extract, make_thumbnail, sniff_mime
 from javon.ingest.metadata import (
     MetadataError,
@@ -125,10 +126,16 @@ def import_paths(
     actor: str,
     user: User | None = None,
     source: str = "cli",
+    ocr: str | None = None,
 ) -> ImportJob:
-    """`javon import`: admit every file under `paths` into one job."""
+    """`javon import`: admit every file under `paths` into one job.
+
+    `ocr` digitises the scans with those languages ("auto", "uzb+rus", …) or, "off", none;
+    when digitising, a folder of page images becomes one work (pages in natural order)."""
     defaults = normalise(defaults or {}, "options")
-    job = start_job(source=source, actor=actor, user=user, options=defaults)
+    job = start_job(source=source, actor=actor, user=user, options={**defaults, **({"ocr": ocr} if ocr else {})})
+    if ocr and ocr != "off":
+        paths = _admit_page_folders(job, paths)
     for candidate in collect(paths):
         if candidate.error:
             ImportItem.objects.create(
@@ -141,6 +148,34 @@ def import_paths(
             continue
         admit(job, candidate.path, name=candidate.path.name, metadata=candidate.metadata)
     return job
+
+
+def _admit_page_folders(job: ImportJob, paths: Iterable[str | Path]) -> list[Path]:
+    """Admit each folder of page images as one bundle; the other files are returned."""
+    from javon.ocr.pages import bundle_folder, is_page_folder
+
+    rest: list[Path] = []
+    for raw in paths:
+        root = Path(raw)
+        if not root.is_dir():
+            rest.append(root)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            folder = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            if is_page_folder(folder):
+                dirnames[:] = []
+                with tempfile.TemporaryDirectory(prefix="javon-pages-") as tmp:
+                    bundle = Path(tmp) / f"{folder.name}.zip"
+                    bundle_folder(folder, bundle)
+                    try:
+                        metadata = read_sidecar(folder)
+                    except MetadataError:
+                        metadata = {}
+                    admit(job, bundle, name=bundle.name, metadata=metadata, given_as=str(folder))
+                continue
+            rest.extend(folder / name for name in sorted(filenames) if not name.startswith("."))
+    return rest
 
 
 def admit(
@@ -270,6 +305,9 @@ def process_item(item_id: int) -> str:
         item.save(update_fields=["status", "stage", "attempts", "updated"])
     blob = item.blob
     assert blob is not None
+    record_format = records.format_of(item)
+    if record_format is not None:  # a MARC or MARCXML file holds many works: read in batches
+        return records.import_record_file(item, record_format)
     try:
         with storage.local_copy(blob) as local:
             mime = sniff_mime(local)
@@ -284,7 +322,21 @@ def process_item(item_id: int) -> str:
         return _fail(item, f"unexpected error while processing ({type(exc).__name__}: {exc})")
     if work is None:
         return ImportItem.Status.DUPLICATE
+    _digitise_if_scan(item, work, mime, extracted)
     return ImportItem.Status.OK
+
+
+def _digitise_if_scan(item: ImportItem, work: Work, mime: str, extracted: Extracted) -> None:
+    """Queue OCR for a scan: when the import asked for it ("ocr" option: languages or "off"),
+    or by itself for a PDF without a text layer and for TIFF, DjVu and page-image bundles."""
+    from javon.ocr import services as ocr
+
+    choice = item.job.options.get("ocr") or item.metadata.get("ocr") or None
+    if ocr.wants_ocr(mime, extracted.pages, choice):
+        try:
+            ocr.start_run(work, languages="auto" if choice in (None, ocr.OFF) else str(choice), actor=item.job.actor)
+        except ValueError as exc:  # an unknown language choice: the work stays, without OCR
+            log.warning("no OCR for work %s: %s", work.pk, exc)
 
 
 def _thumbnail(local: Path, mime: str) -> bytes | None:

@@ -44,6 +44,13 @@ def work_changed(work_id: int) -> None:
         transaction.on_commit(apply_changes)
 
 
+def works_changed(work_ids: list[int]) -> None:
+    """work_changed for many works in one insert (bulk imports)."""
+    IndexChange.objects.bulk_create([IndexChange(work_id=work_id) for work_id in work_ids])
+    if settings.SEARCH_SYNC and work_ids:
+        transaction.on_commit(apply_changes)
+
+
 # ------------------------------------------------------------------ building documents
 def build_documents(work_ids: list[int]) -> list[IndexDocument]:
     """Index documents for the works that are ready; missing or unready works get none.
@@ -63,7 +70,9 @@ def build_documents(work_ids: list[int]) -> list[IndexDocument]:
     works = list(
         Work.objects.filter(pk__in=work_ids, status=Work.Status.READY)
         .order_by("pk")
-        .values_list("pk", "title", "abstract", "type", "languages", "year", "created", "keywords", "access")
+        .values_list(
+            "pk", "title", "abstract", "type", "languages", "year", "created", "keywords", "access", "lending_copies"
+        )
     )
     ready = [w[0] for w in works]
     if not ready:
@@ -101,10 +110,10 @@ def build_documents(work_ids: list[int]) -> list[IndexDocument]:
             collections=collections.get(pk, []),
             created=created.timestamp(),
             pages=pages_by_work.get(pk, []),
-            visibility=access.index_visibility(_Rule(access_rule)),
-            audience=access.index_audience(_Rule(access_rule)),
+            visibility=access.index_visibility(_Rule(access_rule, copies)),
+            audience=access.index_audience(_Rule(access_rule, copies)),
         )
-        for pk, title, abstract, type_, languages, year, created, keywords, access_rule in works
+        for pk, title, abstract, type_, languages, year, created, keywords, access_rule, copies in works
     ]
 
 
@@ -113,6 +122,7 @@ class _Rule:
     """Just the access rule of a work, for the access service's index helpers."""
 
     access: str
+    lending_copies: int = 0
 
 
 # ------------------------------------------------------------------ following the log
@@ -325,12 +335,13 @@ def search(
     abstracts: dict[int, str] = {}
     langs: dict[int, str | None] = {}
     readable: set[int] = set()
-    for pk, abstract, languages, rule in Work.objects.filter(pk__in=ids).values_list(
-        "pk", "abstract", "languages", "access"
+    for pk, abstract, languages, rule, copies in Work.objects.filter(pk__in=ids).values_list(
+        "pk", "abstract", "languages", "access", "lending_copies"
     ):
         abstracts[pk] = abstract
         langs[pk] = lang_hint(list(languages or []))
-        if policy.may_read(viewer, access.work_rule(_Rule(rule)), today):
+        # Lent works show no text in results, even to their borrowers (who search inside).
+        if viewer.staff or (not copies and policy.may_read(viewer, access.work_rule(_Rule(rule)), today)):
             readable.add(pk)
     best_page: dict[int, int] = {}
     if snippets and not query.is_empty:
@@ -405,7 +416,7 @@ def search_in_work(work_id: int, q: str, limit: int = 50, who: Any = None) -> li
     from javon.storage.models import FileRole, PageText
 
     work = Work.objects.filter(pk=work_id).first()
-    if work is None or not access.can_read(who, work):
+    if work is None or not access.can_read(who, work, online=True):
         return []
     query = parse(q)
     pages = get_backend().pages_of_work(query, work_id, limit=limit)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from javon.catalog.models import WorkType
+from javon.ocr.forms import DIGITISE_CHOICES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -25,7 +26,10 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    uploads = MultipleFileField(label=_("Files"))
+    uploads = MultipleFileField(
+        label=_("Files"),
+        help_text=_("Documents, or catalogue records: each record of a MARC 21 (.mrc) or MARCXML file becomes a work"),
+    )
     title = forms.CharField(
         label=_("Title"), required=False, max_length=1000, help_text=_("Leave empty to take it from the file")
     )
@@ -42,3 +46,9 @@ class UploadForm(forms.Form):
         label=_("Collection"), required=False, help_text=_("Parent/Child for nested collections")
     )
     licence = forms.CharField(label=_("Licence"), required=False, max_length=200)
+    digitise = forms.ChoiceField(
+        label=_("Digitise (OCR)"),
+        choices=DIGITISE_CHOICES,
+        required=False,
+        help_text=_("Recognise the text of scans, page by page, in these languages"),
+    )

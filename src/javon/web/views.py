@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from javon.access import services as access
+from javon.access.lending_views import lending_context
 from javon.api.schemas import prefetched_works
 from javon.catalog.models import Collection, Work, WorkType
 from javon.ingest import services as ingest
 from javon.ingest.metadata import normalise
 from javon.ingest.models import ImportJob
+from javon.interop import signposting
+from javon.ocr import services as ocr
 from javon.search import services as search_services
 from javon.search.backend import Filters
 from javon.storage.models import File, FileRole
@@ -141,14 +144,14 @@ def work(request: HttpRequest, work_id: int) -> HttpResponse:
     )
     if obj is None or not access.can_see(request, obj):
         raise Http404(_("No such work"))
-    readable = access.can_read(request, obj)
+    readable = access.can_read(request, obj, online=True)
     all_files = [f for f in obj.files.all() if f.role != FileRole.THUMBNAIL]
     files = [f for f in all_files if access.can_read(request, obj, f)]
     has_thumb = readable and any(f.role == FileRole.THUMBNAIL for f in obj.files.all())
     q = request.GET.get("q", "").strip()[:300]
     inside = search_services.search_in_work(obj.pk, q, limit=20, who=request) if q and readable else []
     rule_text, rule_help = access.explain(obj)
-    return render(
+    response = render(
         request,
         "web/work.html",
         {
@@ -164,8 +167,10 @@ def work(request: HttpRequest, work_id: int) -> HttpResponse:
             "closed_files": len(all_files) - len(files),
             "rule_text": rule_text,
             "rule_help": rule_help,
+            **lending_context(request, obj),
         },
     )
+    return signposting.add_to_work(request, response, obj)  # FAIR Signposting Link headers
 
 
 @staff_member_required
@@ -174,7 +179,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         cleaned: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "uploads" and v not in (None, "")}
         metadata = normalise(cleaned, "form")
-        job = ingest.start_job(source="upload", actor=f"web:{request.user.get_username()}", user=request.user)  # type: ignore[arg-type]
+        ocr_choice = {"ocr": cleaned["digitise"]} if cleaned.get("digitise") else {}
+        job = ingest.start_job(
+            source="upload", actor=f"web:{request.user.get_username()}", user=request.user, options=ocr_choice  # type: ignore[arg-type]
+        )
         for upload_file in form.cleaned_data["uploads"]:
             ingest.admit_upload(job, upload_file, metadata)
         messages.success(request, _("Files received; they are being processed."))
@@ -196,6 +204,7 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
         raise Http404(_("No such import"))
     counts = obj.counts()
     done = counts["ok"] + counts["duplicate"] + counts["failed"]
+    ocr_runs = ocr.runs_for_job(obj)
     return render(
         request,
         "web/job.html",
@@ -204,7 +213,8 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
             "items": obj.items.select_related("work")[:1000],
             "counts": counts,
             "done": done,
-            "finished": done == counts["total"],
+            "finished": done == counts["total"] and not any(r.status == "running" for r, _p in ocr_runs),
+            "ocr_runs": ocr_runs,
         },
     )
 

@@ -25,6 +25,7 @@ from javon.ingest.extractors.html import HtmlExtractor
 from javon.ingest.extractors.image import ImageExtractor
 from javon.ingest.extractors.media import EbmlExtractor, MediaExtractor
 from javon.ingest.extractors.office import DocxExtractor, OdtExtractor
+from javon.ingest.extractors.pages_zip import PagesZipExtractor
 from javon.ingest.extractors.pdf import PdfExtractor
 from javon.ingest.extractors.sniff import sniff_mime
 from javon.ingest.extractors.text import TextExtractor
@@ -53,6 +54,7 @@ registry = Registry(
         EbmlExtractor,
         ImageExtractor,
         DjvuExtractor,
+        PagesZipExtractor,
     ]
 )
 

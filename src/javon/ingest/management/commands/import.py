@@ -17,6 +17,8 @@ from javon.catalog.models import WorkType
 from javon.ingest import services
 from javon.ingest.models import ImportItem
 from javon.ingest.runner import drain, uses_database_backend
+from javon.ocr.engine import normalise_languages
+from javon.ocr.services import ocr_pending
 from javon.search import services as search_services
 
 
@@ -24,6 +26,15 @@ def _access_rule(text: str) -> str:
     try:
         return str(parse_rule(text))
     except RuleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _ocr_choice(text: str) -> str:
+    if text.strip().lower() == "off":
+        return "off"
+    try:
+        return normalise_languages(text)
+    except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
 
 
@@ -40,6 +51,16 @@ class Command(BaseCommand):
             type=_access_rule,
             help="who may read the works: open, registered, group:NAME, onsite, staff, metadata-only, "
             "embargo:YYYY-MM-DD (a sidecar's \"access\" wins)",
+        )
+        parser.add_argument(
+            "--digitise",
+            nargs="?",
+            const="auto",
+            type=_ocr_choice,
+            metavar="LANGUAGES",
+            help="OCR the scans (PDF, TIFF, JPEG, PNG, DjVu; a folder of page images is one work) with these "
+            "Tesseract models: auto (default), or e.g. uzb_cyrl+rus. PDFs without a text layer, TIFF and DjVu "
+            "are digitised anyway; --digitise off never does",
         )
         parser.add_argument("--json", action="store_true", help="print a JSON report")
         parser.add_argument("--wait", action="store_true", help="return only when the works are searchable")
@@ -67,7 +88,7 @@ class Command(BaseCommand):
         deadline = time.monotonic() + opts["timeout"]
         last = ""
         try:
-            while not services.job_finished(job) and time.monotonic() < deadline:
+            while (not services.job_finished(job) or ocr_pending(job)) and time.monotonic() < deadline:
                 ran = 0 if workers else drain(max_tasks=5)
                 search_services.apply_changes_if_free()
                 counts = job.counts()
@@ -103,7 +124,7 @@ class Command(BaseCommand):
             defaults["access"] = opts["access"]
         workers = self._start_workers(opts)
         try:
-            job = services.import_paths(opts["paths"], defaults=defaults, actor="cli")
+            job = services.import_paths(opts["paths"], defaults=defaults, actor="cli", ocr=opts["digitise"])
         except BaseException:
             self._stop(workers)
             raise

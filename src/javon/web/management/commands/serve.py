@@ -27,6 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The web workers (children) serve the collected, pre-compressed files (see settings).
+        os.environ["JAVON_STATIC_COLLECTED"] = "1"
         javon = [sys.executable, "-m", "javon.cli"]
         granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
         commands = [

@@ -1,0 +1,1 @@
+"""Local formats Django lacks (FORMAT_MODULE_PATH): Uzbek in Cyrillic."""
