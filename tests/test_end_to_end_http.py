@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -272,17 +272,18 @@ def quiet_httpx() -> Iterator[None]:
     httpx_log.setLevel(level)
 
 
-@pytest.fixture(scope="module")
-def database_url() -> Iterator[str]:
-    """A fresh PostgreSQL database when the suite runs on PostgreSQL (dropped at the end), else SQLite."""
+@contextmanager
+def scratch_database(prefix: str, sqlite_name: str) -> Iterator[str]:
+    """A fresh PostgreSQL database when the suite runs on PostgreSQL (dropped at the end), else
+    SQLite (`sqlite_name`, relative to the site's own data folder)."""
     outer = os.environ.get("JAVON_DATABASE_URL", "")
     if not outer.startswith("postgres"):
-        yield "sqlite:///e2e.sqlite3"  # relative to the site's own data folder
+        yield f"sqlite:///{sqlite_name}"
         return
     import psycopg
     from psycopg import sql
 
-    name = f"javon_e2e_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
     parts = urlsplit(outer)
     admin_url = parts._replace(scheme="postgresql", path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
@@ -296,6 +297,12 @@ def database_url() -> Iterator[str]:
                 [name],
             )
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="module")
+def database_url() -> Iterator[str]:
+    with scratch_database("javon_e2e", "e2e.sqlite3") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -23,13 +23,13 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from javon.ingest import samples
 from javon.text import to_cyrillic
+from tests.test_end_to_end_http import scratch_database
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 CHROMIUM = "/usr/bin/chromium"
@@ -247,28 +247,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    """A fresh PostgreSQL database when the suite runs on PostgreSQL (dropped at the end), else SQLite."""
-    outer = os.environ.get("JAVON_DATABASE_URL", "")
-    if not outer.startswith("postgres"):
-        yield "sqlite:///browser.sqlite3"  # relative to the site's data folder
-        return
-    import psycopg
-    from psycopg import sql
-
-    name = f"javon_browser_{secrets.token_hex(6)}"
-    parts = urlsplit(outer)
-    admin_url = parts._replace(scheme="postgresql", path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield parts._replace(path="/" + name).geturl()
-    finally:
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [name],
-            )
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    with scratch_database("javon_browser", "browser.sqlite3") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
