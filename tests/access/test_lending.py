@@ -116,3 +116,14 @@ def test_librarians_see_loans(lent_work: Work, staff_user: Any) -> None:
     staff.force_login(staff_user)
     assert "oquvchi" in staff.get("/staff/loans").content.decode()
     assert _reader("boshqa").get("/staff/loans").status_code == 302
+
+
+def test_reads_of_restricted_works_are_audited(lent_work: Work) -> None:
+    from javon.access.models import AuditEvent
+
+    reader = _reader("kuzatilgan")
+    reader.post(f"/works/{lent_work.pk}/borrow")
+    assert reader.get(f"/works/{lent_work.pk}/read", follow=True).status_code == 200
+    event = AuditEvent.objects.get(action="read.read")
+    assert event.actor == "kuzatilgan" and event.target == f"work:{lent_work.pk}"
+    assert event.detail == {"rule": "registered"}

@@ -105,6 +105,7 @@ def get_work_text(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _get_work(request, work_id)
     if not access.can_read(request, work):
         raise HttpError(403, "you may not read this work's text")
+    access.audit_read(request, work, "text")
     pages = PageText.objects.filter(file__work=work, file__role=FileRole.ORIGINAL).order_by("file_id", "number")
     text = "\f".join(pages.values_list("text", flat=True))
     return HttpResponse(text, content_type="text/plain; charset=utf-8")

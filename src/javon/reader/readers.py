@@ -23,7 +23,6 @@ from javon.reader import services as reader
 from javon.reader.views import readable_file
 from javon.search import services as search_services
 from javon.shelf.services import record_reading
-from javon.stats.services import record_use
 from javon.storage import services as storage
 from javon.storage.models import File, PageText
 
@@ -92,7 +91,7 @@ def read_file(request: HttpRequest, work_id: int, file_id: int, number: int | No
     q = _query(request)
     page = number or _page_number(request.GET.get("page")) or 1
     if kind in ("audio", "video"):
-        record_use(request, f.work, "read")
+        reader.note_use(request, f.work, "read")
         record_reading(request, f.work, f)
         context = _context(request, f, kind, 1, 1, q)
         context["media_url"] = context["download_url"] + "?inline=1"
@@ -101,7 +100,7 @@ def read_file(request: HttpRequest, work_id: int, file_id: int, number: int | No
     if not 1 <= page <= max(count, 1):
         raise Http404(_("No such page"))
     context = _context(request, f, kind, page, count, q)
-    record_use(request, f.work, "read")
+    reader.note_use(request, f.work, "read")
     # A page the reader asked for is where they are now (no JavaScript needed to move on).
     record_reading(request, f.work, f, page if number or "page" in request.GET else None, of=count)
     if kind == "pdf":

@@ -245,3 +245,12 @@ def text_only(who: Any, work: Any) -> TextOnly | None:
 def joined_text(f: File) -> bytes:
     """Pages of `f` separated by form feeds, UTF-8: the same bytes ingest stores as text."""
     return "\f".join(PageText.objects.filter(file=f).order_by("number").values_list("text", flat=True)).encode()
+
+
+def note_use(request: Any, work: Any, kind: str) -> None:
+    """A reader opened or downloaded a work: count it, and log it when the work is restricted."""
+    from javon.stats import services as stats
+
+    stats.record_use(request, work, kind)
+    if stats.counts_as_use(request):
+        access.audit_read(request, work, kind)

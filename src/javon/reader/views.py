@@ -22,7 +22,6 @@ from javon.interop import signposting
 from javon.reader import epub, pdf
 from javon.reader import services as reader
 from javon.reader.ranged import content_disposition, ranged_file_response
-from javon.stats.services import record_use
 from javon.storage import services as storage
 from javon.storage.models import File, FileRole
 
@@ -63,7 +62,7 @@ def download(request: HttpRequest, work_id: int, file_id: int) -> HttpResponseBa
     # ?inline=1 is what the audio and video players and PDF.js fetch: reading, not a download.
     inline = inline or f.role == FileRole.THUMBNAIL
     if not inline:
-        record_use(request, f.work, "download")
+        reader.note_use(request, f.work, "download")
     response = _serve(request, f, as_attachment=not inline, cache_control="private, max-age=3600")
     return signposting.add_to_download(request, response, f.work)  # FAIR Signposting: the work it belongs to
 
@@ -185,7 +184,7 @@ def text_only(request: HttpRequest, work_id: int) -> HttpResponseBase:
     found = reader.text_only(request, work) if work is not None and access.can_read(request, work) else None
     if found is None or work is None:
         raise Http404("No text")
-    record_use(request, work, "download")
+    reader.note_use(request, work, "download")
     if found.stored is not None:
         stored = found.stored
         return ranged_file_response(

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 _BOT_MARKERS = ("bot", "crawl", "spider", "slurp", "preview", "headless")
 
 
-def _counts(request: HttpRequest) -> bool:
+def counts_as_use(request: HttpRequest) -> bool:
     if request.method != "GET":
         return False
     agent = request.headers.get("User-Agent", "").lower()
@@ -32,7 +32,7 @@ def _counts(request: HttpRequest) -> bool:
 
 def record_use(request: HttpRequest, work: Any, kind: str) -> None:
     """Add one use of `work` today. Never fails the request that reports it."""
-    if kind not in UseKind.values or not _counts(request):
+    if kind not in UseKind.values or not counts_as_use(request):
         return
     day = timezone.localdate()
     work_id = getattr(work, "pk", work)
