@@ -111,10 +111,16 @@ def is_onsite(request: HttpRequest) -> bool:
     return address is not None and any(address in net for net in _onsite_networks())
 
 
+def _split(who: Who) -> tuple[HttpRequest | None, Any]:
+    """(the request, its user) when `who` is a request; (None, `who`) when it is a user."""
+    if isinstance(who, HttpRequest):
+        return who, getattr(who, "user", None)
+    return None, who
+
+
 def viewer_for(who: Who) -> policy.Viewer:
     """What access needs to know about a request (or, without one, a user: never on site)."""
-    request = who if isinstance(who, HttpRequest) else None
-    user: Any = getattr(request, "user", None) if request is not None else who
+    request, user = _split(who)
     cached = getattr(request, "_javon_viewer", None)
     if cached is not None:
         return cached
@@ -189,8 +195,7 @@ def has_loan(who: Who, work: Any) -> bool:
     """Does the reader hold an open loan of the work? (Remembered for the request.)"""
     from javon.access.models import Loan
 
-    request = who if isinstance(who, HttpRequest) else None
-    user: Any = getattr(request, "user", None) if request is not None else who
+    request, user = _split(who)
     if user is None or not user.is_authenticated:
         return False
     cache: dict[int, bool] = getattr(request, "_javon_loans", {}) if request is not None else {}
@@ -275,8 +280,7 @@ def open_due_embargoes(today: Any = None) -> int:
 # --- audit log, personal data ---------------------------------------------------------------
 def audit(who: Who, action: str, *, target: str = "", detail: dict[str, Any] | None = None, actor: str = "") -> None:
     """Record an action. `who`: the request (user and address), a user, or None with `actor`."""
-    request = who if isinstance(who, HttpRequest) else None
-    user: Any = getattr(request, "user", None) if request is not None else who
+    request, user = _split(who)
     if user is not None and not user.is_authenticated:
         user = None
     if user is not None and actor and actor != user.get_username():
