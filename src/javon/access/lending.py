@@ -45,8 +45,7 @@ class Availability:
         return max(self.copies - self.on_loan - self.offered, 0)
 
 
-def is_lent(work: Any) -> bool:
-    return getattr(work, "lending_copies", 0) > 0
+is_lent = access.is_lent
 
 
 def _open_loans(now: dt.datetime | None = None) -> Q:

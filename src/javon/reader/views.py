@@ -29,8 +29,16 @@ from javon.storage.models import File, FileRole
 def readable_file(request: HttpRequest, work_id: int, file_id: int, *, online: bool = False) -> File:
     """The file if the request may have its bytes (`online`: to read them in the online
     reader, which is all a borrower of a lent work may do); Http404 otherwise."""
+    f = _file_or_404(work_id, file_id)
+    if not access.can_read(request, f.work, f, online=online):
+        raise Http404("No such file")
+    return f
+
+
+def _file_or_404(work_id: int, file_id: int) -> File:
+    # One answer for "absent" and "not yours" (the callers raise the same 404), so ids reveal nothing.
     f = File.objects.select_related("work", "blob", "derived_from").filter(pk=file_id, work_id=work_id).first()
-    if f is None or not access.can_read(request, f.work, f, online=online):
+    if f is None:
         raise Http404("No such file")
     return f
 
@@ -56,9 +64,12 @@ def _serve(request: HttpRequest, f: File, *, as_attachment: bool, cache_control:
 @require_safe
 def download(request: HttpRequest, work_id: int, file_id: int) -> HttpResponseBase:
     inline = request.GET.get("inline") == "1"
+    f = _file_or_404(work_id, file_id)
     # A lent work's audio and video stream to their borrower (?inline=1 is what the players
     # fetch); the PDF of a lent work never leaves whole, only as page images.
-    f = readable_file(request, work_id, file_id, online=inline and _is_media(request, work_id, file_id))
+    online = inline and f.mime.startswith(("audio/", "video/"))
+    if not access.can_read(request, f.work, f, online=online):
+        raise Http404("No such file")
     # ?inline=1 is what the audio and video players and PDF.js fetch: reading, not a download.
     inline = inline or f.role == FileRole.THUMBNAIL
     if not inline:
@@ -94,11 +105,6 @@ def _not_modified(etag: str, cache_control: str) -> HttpResponseNotModified:
     response["ETag"] = f'"{etag}"'
     response["Cache-Control"] = cache_control
     return response
-
-
-def _is_media(request: HttpRequest, work_id: int, file_id: int) -> bool:
-    mime = File.objects.filter(pk=file_id, work_id=work_id).values_list("mime", flat=True).first() or ""
-    return mime.startswith(("audio/", "video/"))
 
 
 def _pdf_file(request: HttpRequest, work_id: int, file_id: int) -> File:

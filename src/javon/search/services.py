@@ -310,7 +310,7 @@ def search(
     viewer = access.viewer_for(who)
     today = timezone.localdate()
     offset = max(page - 1, 0) * per_page
-    result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
+    result = backend.search(query, filters, offset=offset, limit=per_page, sort=sort)
     corrected = None
     relaxed = False
     if result.total == 0 and len(query.groups) >= RELAX_FROM_WORDS:
@@ -324,12 +324,12 @@ def search(
             year_to=query.year_to,
         )
         relaxed = True
-        result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
+        result = backend.search(query, filters, offset=offset, limit=per_page, sort=sort)
     if result.total == 0 and not query.is_empty:
         corrected = correct_query(q, backend)
         if corrected:
             query = parse(corrected)
-            result = backend.search(query, filters or Filters(), offset=offset, limit=per_page, sort=sort)
+            result = backend.search(query, filters, offset=offset, limit=per_page, sort=sort)
     keys = query.highlight_keys()
     ids = [h.work_id for h in result.hits]
     abstracts: dict[int, str] = {}
@@ -426,8 +426,7 @@ def search_in_work(work_id: int, q: str, limit: int = 50, who: Any = None) -> li
         ).values_list("number", "text")
     )
     keys = query.highlight_keys()
-    languages = Work.objects.filter(pk=work_id).values_list("languages", flat=True).first() or []
-    lang = lang_hint(list(languages))
+    lang = lang_hint(list(work.languages or []))
     return [(p, make_snippet(texts.get(p, ""), keys, lang)) for p, _ in pages]
 
 
