@@ -170,6 +170,8 @@ def test_search_and_readers_work_without_javascript(browser: Any, site: Site) ->
         image = page.locator(".pdf-page img").first
         assert image.evaluate("img => img.complete && img.naturalWidth > 0"), "the page image did not load"
         page.locator(".reader-pager:not(.bottom) a[rel=next]").click()
+        # The click only waits for the new page to commit; its image (rendered on first ask) may still load.
+        page.wait_for_load_state("load")
         assert parse_qs(urlsplit(page.url).query)["page"] == ["2"]
         assert page.locator(".pdf-page img").first.evaluate("img => img.complete && img.naturalWidth > 0")
         page.fill("#goto", "1")
