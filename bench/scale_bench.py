@@ -11,10 +11,14 @@ tantivy with its default tokenizer on the same fields, the same work and page do
 Page texts stay in a dict in memory: it stands for the database that gives snippets text.
 
 Query kinds (seeded): rare, common, and2, and3, phrase (adjacent words of the real texts),
-prefix (3-4 letters + *), facets (empty query), fulltext (a word or adjacent words of a
+prefix (3-4 letters + *), suggest (2-5 letters, titles and authors, as /api/v1/suggest asks
+the index), facets (empty query), fulltext (a word or adjacent words of a
 long text; then for each of the top 10 hits with text, its best page and a snippet).
 Both sides count hits and aggregate type, language, year, collection (and subject when at
-most 10,000 hits), as the backend does.
+most 10,000 hits), as the backend does. The reference shares our schema choices (page text
+in a field of its own, subjects counted by numeric id, the same writer settings), so the
+ratio is what our analysis and query building cost. "facets" is the text-less search as
+readers get it (kept per index commit by the backend); "facets-cold" computes it each time.
 """
 
 from __future__ import annotations
@@ -39,8 +43,10 @@ from django.conf import settings  # noqa: E402
 
 if not settings.configured:
     # No database is touched: the backend reads only settings, and services (make_snippet)
-    # needs its app loaded because it imports the change-log model.
-    settings.configure(INSTALLED_APPS=["javon.search"])
+    # needs its apps loaded because it imports the change-log and access models.
+    settings.configure(
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "javon.access", "javon.search"]
+    )
     import django
 
     django.setup()
@@ -56,7 +62,7 @@ PAGE_WORDS = 300
 COLLECTIONS = [f"collection-{i:02d}" for i in range(40)]
 BARE_TEXT = ["title", "creators", "subjects", "abstract", "body"]
 BARE_FACETS = ["type", "language", "year", "collection"]
-KINDS = ["rare", "common", "and2", "and3", "phrase", "prefix", "facets", "fulltext"]
+KINDS = ["rare", "common", "and2", "and3", "phrase", "prefix", "suggest", "facets", "facets-cold", "fulltext"]
 
 
 def rss_mb() -> tuple[float, float]:
@@ -184,10 +190,11 @@ def bare_schema() -> tantivy.Schema:
     sb.add_unsigned_field("kind", indexed=True, fast=True)
     sb.add_unsigned_field("work_id", stored=True, indexed=True, fast=True)
     sb.add_unsigned_field("page", stored=True, indexed=True, fast=True)
-    for name in BARE_TEXT:
+    for name in [*BARE_TEXT, tb.PAGE_FIELD]:
         sb.add_text_field(name)  # the "default" tokenizer, positions
-    for name in ("type", "language", "collection", "subject"):
+    for name in ("type", "language", "collection"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
+    sb.add_unsigned_field("subject_id", fast=True)  # as ours: subjects counted by a numeric id
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_float_field("created", indexed=False, fast=True)
     return sb.build()
@@ -203,7 +210,7 @@ def bare_documents(d: IndexDocument) -> Iterator[tantivy.Document]:
         work.add_text("creators", creator)
     for subject in d.subjects:
         work.add_text("subjects", subject)
-        work.add_text("subject", subject)
+        work.add_unsigned("subject_id", tb.subject_id(subject))
     work.add_text("abstract", d.abstract)
     work.add_text("type", d.type)
     for code in d.languages:
@@ -220,7 +227,7 @@ def bare_documents(d: IndexDocument) -> Iterator[tantivy.Document]:
         doc.add_unsigned("kind", 1)
         doc.add_unsigned("work_id", d.work_id)
         doc.add_unsigned("page", page.number)
-        doc.add_text("body", page.text)
+        doc.add_text(tb.PAGE_FIELD, page.text)  # as ours: searches of works never meet pages
         pages.append(doc)
     yield work
     yield from pages
@@ -229,7 +236,8 @@ def bare_documents(d: IndexDocument) -> Iterator[tantivy.Document]:
 def bare_rebuild(path: Path, batches: Iterator[list[IndexDocument]]) -> tantivy.Index:
     path.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(bare_schema(), path=str(path))
-    writer = index.writer(heap_size=200_000_000, num_threads=1)
+    # The same writer as ours gets for a rebuild.
+    writer = index.writer(heap_size=tb.REBUILD_HEAP, num_threads=tb.REBUILD_THREADS)
     for batch in batches:
         for d in batch:
             for doc in bare_documents(d):
@@ -260,26 +268,34 @@ class Bare:
 
     def search(self, q: str) -> tuple[int, list[tuple[int, int]]]:
         searcher = self.searcher
-        parts = [(tantivy.Occur.Must, self.kind_work)]
-        if q:
-            parts.append((tantivy.Occur.Must, self.text_query(q, BARE_TEXT)))
+        # As ours: only a search without words needs the kind filter.
+        parts = [(tantivy.Occur.Must, self.text_query(q, BARE_TEXT) if q else self.kind_work)]
         query = tantivy.Query.boolean_query(parts)
         kwargs = {"order_by_field": "created"} if not q else {}
         result = searcher.search(query, limit=10, count=True, **kwargs)
         names = [n for n in BARE_FACETS]
         if result.count <= tb.WIDE_FACET_MAX_HITS:
             names.append("subject")
-        searcher.aggregate(query, {n: {"terms": {"field": n, "size": tb.FACETS[n]}} for n in names})
+        fields = {n: tb.FACET_FIELDS.get(n, n) for n in names}
+        searcher.aggregate(query, {n: {"terms": {"field": fields[n], "size": tb.FACETS[n]}} for n in names})
         addresses = [addr for _score, addr in result.hits]
         ids = searcher.fast_field_values("work_id", addresses) if addresses else []
         return result.count, [(int(w), 0) for w in ids]
+
+    def suggest(self, q: str) -> int:
+        query = self.text_query(q, ["title", "creators"])
+        result = self.searcher.search(query, limit=8, count=True)
+        addresses = [addr for _score, addr in result.hits]
+        if addresses:
+            self.searcher.fast_field_values("work_id", addresses)
+        return int(result.count)
 
     def best_page(self, q: str, work_id: int) -> int | None:
         query = tantivy.Query.boolean_query(
             [
                 (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", 1)),
                 (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "work_id", work_id)),
-                (tantivy.Occur.Must, self.index.parse_query(q, ["body"])),
+                (tantivy.Occur.Must, self.index.parse_query(q, [tb.PAGE_FIELD])),
             ]
         )
         result = self.searcher.search(query, limit=1, count=False)
@@ -316,7 +332,10 @@ def query_set(
     sets["and3"] = [" ".join(rng.sample(pool[lang][:200], 3)) for lang in rng.choices(langs, k=n)]
     sets["phrase"] = [f'"{" ".join(adjacent(lang, 2))}"' for lang in rng.choices(langs, k=n)]
     sets["prefix"] = [rng.choice(pool[rng.choice(langs)][:3000])[: rng.choice([3, 4])] + "*" for _ in range(n)]
+    # What a reader has typed so far of a title word or a name: 2-5 letters.
+    sets["suggest"] = [rng.choice(pool[rng.choice(langs)][:5000])[: rng.choice([2, 3, 4, 5])] + "*" for _ in range(n)]
     sets["facets"] = [""] * n
+    sets["facets-cold"] = [""] * n
     # Full text: from the page of a work with text, a word (odd) or 2-3 adjacent words (even).
     works = list(text_plan.items())
     fulltext = []
@@ -342,7 +361,13 @@ def time_ours(
     for kind, qs in queries.items():
         samples = []
         for q in qs:
+            if kind == "facets-cold":
+                backend._browsing.clear()  # noqa: SLF001 - the cost of computing what is kept
             started = time.perf_counter()
+            if kind == "suggest":
+                suggest_ours(backend, q)
+                samples.append((time.perf_counter() - started) * 1000)
+                continue
             parsed = parse(q)
             result = backend.search(parsed, Filters(), limit=10)
             if kind == "fulltext":
@@ -357,12 +382,25 @@ def time_ours(
     return out
 
 
+def suggest_ours(backend: tb.TantivyBackend, q: str) -> int:
+    """The index's part of /api/v1/suggest (services.suggest): titles and authors by prefix."""
+    parsed = parse(q)
+    for group in parsed.groups:
+        for clause in group:
+            clause.field = "suggest"
+    return backend.search(parsed, Filters(), limit=8, facets=False).total
+
+
 def time_bare(bare: Bare, queries: dict[str, list[str]], with_text: set[int]) -> dict[str, dict[str, float]]:
     out = {}
     for kind, qs in queries.items():
         samples = []
         for q in qs:
             started = time.perf_counter()
+            if kind == "suggest":
+                bare.suggest(q)
+                samples.append((time.perf_counter() - started) * 1000)
+                continue
             _count, hits = bare.search(q)
             if kind == "fulltext":
                 for wid, _ in hits:
@@ -377,8 +415,12 @@ def hit_counts(backend: tb.TantivyBackend, bare: Bare, queries: dict[str, list[s
     """Mean hits per query on each side over the first 20 queries of each kind (a sanity check)."""
     out = {}
     for kind, qs in queries.items():
-        ours = [backend.search(parse(q), Filters(), limit=1, facets=False).total for q in qs[:20]]
-        theirs = [bare.search(q)[0] for q in qs[:20]]
+        if kind == "suggest":
+            ours = [suggest_ours(backend, q) for q in qs[:20]]
+            theirs = [bare.suggest(q) for q in qs[:20]]
+        else:
+            ours = [backend.search(parse(q), Filters(), limit=1, facets=False).total for q in qs[:20]]
+            theirs = [bare.search(q)[0] for q in qs[:20]]
         out[kind] = (sum(ours) / len(ours), sum(theirs) / len(theirs))
     return out
 

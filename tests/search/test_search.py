@@ -100,6 +100,24 @@ def test_facets_and_filters(shelf: dict[str, Work]) -> None:
     assert search.search("", Filters(year_from=1850, year_to=1900)).total == 2
     sorted_by_year = [h.work_id for h in search.search("", sort="year").hits]
     assert sorted_by_year[0] == shelf["russian"].pk
+    # Subjects are counted by id and shown by name; a subject filters.
+    assert everything.facets["subject"] == {"kutubxonachilik": 1}
+    assert {h.work_id for h in search.search("", Filters(subject=["kutubxonachilik"])).hits} == {shelf["kutubxona"].pk}
+    assert search.search("tarixi", Filters(subject=["kitobxonlik"])).total == 0
+
+
+def test_browsing_answers_are_new_after_every_commit(shelf: dict[str, Work]) -> None:
+    # Text-less searches are kept per commit of the index; a new work must show at once.
+    assert search.search("").total == 4
+    added = make_work(title="Yangi kelgan kitob", type="textbook", subjects=["yangiliklar"])
+    after = search.search("")
+    assert after.total == 5
+    assert after.facets["type"]["textbook"] == 2
+    assert after.facets["subject"]["yangiliklar"] == 1
+    from javon.catalog.services import delete_work
+
+    delete_work(added, actor="test")
+    assert search.search("").total == 4
 
 
 def test_edits_deletions_and_unready_works(shelf: dict[str, Work]) -> None:
@@ -138,6 +156,17 @@ def test_reindex_rebuilds_from_the_database(shelf: dict[str, Work]) -> None:
     assert search.reindex() == 4
     assert search.search("").total == 4
     assert ids("morlocks") == {shelf["english"].pk}
+
+
+def test_a_big_rebuild_analyses_in_worker_processes(shelf: dict[str, Work], settings: Any) -> None:
+    # One work per batch: the third batch on goes to the two worker processes.
+    settings.SEARCH_REBUILD_WORKERS = 2
+    get_backend().clear()
+    assert search.reindex(batch=1) == 4
+    assert ids("morlocks") == {shelf["english"].pk}
+    assert ids("ўқиш") == {shelf["oqish"].pk}
+    assert ids("война") == {shelf["russian"].pk}
+    assert search.search("").facets["subject"] == {"kutubxonachilik": 1}
 
 
 def test_loose_keys_find_more_ranked_below_exact() -> None:

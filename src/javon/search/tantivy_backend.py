@@ -9,30 +9,32 @@ Large bodies are not stored: ids come from a fast field, display text from the d
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import logging
+import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import tantivy
+from django.conf import settings
 
 from javon.search.backend import Filters, Hit, IndexDocument, SearchResult, lang_hint
 from javon.search.query import Clause, ParsedQuery, TermKeys
-from javon.text.analyzer import TokenTuple, analyze_tuples
+from javon.text.analyzer import index_keys
 
 log = logging.getLogger(__name__)
 
 WORK, PAGE = 0, 1
-# Indexes into javon.text's token tuples (text, key, stem, loose, start, end, position).
-KEY: Final = 1
-STEM: Final = 2
-LOOSE: Final = 3
 # Field weights for exact keys; stems count for less, so the exact form ranks first.
-# Field weights for exact keys. Measured on Cranfield (bench/cranfield.py): higher title
+# Measured on Cranfield (bench/cranfield.py): higher title
 # weights hurt full-text ranking, since bodies repeat their titles.
 KEY_FIELDS = {"title": 2.0, "alt_title": 1.5, "creators": 1.5, "subjects": 1.2, "abstract": 1.0, "body": 1.0}
 STEM_WEIGHT = 0.8
@@ -40,6 +42,10 @@ TIE_BREAKER = 0.1  # a little credit for matching in more than one way
 # Loose keys (o for oʻ, к for қ …) find what a reader typed without special letters,
 # ranked well below exact and stemmed matches.
 LOOSE_WEIGHT = 0.25
+# Page documents hold their text in a field of their own, so that a search of works never
+# meets a page and needs no kind=WORK filter (which cost a third of a common-word query).
+PAGE_FIELD = "page_body"
+FIELD_WEIGHTS = {**KEY_FIELDS, PAGE_FIELD: 1.0}
 FIELD_GROUPS = {
     None: list(KEY_FIELDS),
     "title": ["title", "alt_title"],
@@ -49,9 +55,14 @@ FIELD_GROUPS = {
 }
 PAGE_GAP = 10  # positions left between pages so that a phrase never spans two pages
 MAX_PREFIX_TERMS = 200
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
+REBUILD_HEAP = 1_000_000_000
+REBUILD_THREADS = 2
 FACETS = {"type": 20, "language": 20, "year": 400, "collection": 50, "subject": 30}
 WIDE_FACETS = {"subject"}
+FACET_FIELDS = {"subject": "subject_id"}
+SUBJECT_NAMES_KEPT = 100_000
+BROWSING_KEPT = 256
 WIDE_FACET_MAX_HITS = 10_000
 
 
@@ -80,15 +91,133 @@ def _build_schema() -> tantivy.Schema:
     sb.add_unsigned_field("work_id", stored=True, indexed=True, fast=True)
     sb.add_unsigned_field("page", stored=True, indexed=True, fast=True)
     sb.add_unsigned_field("pages", fast=True)
-    for name in KEY_FIELDS:
+    for name in FIELD_WEIGHTS:
         sb.add_text_field(name, tokenizer_name="ws", index_option="position")
         sb.add_text_field(name + "_s", tokenizer_name="ws", index_option="freq")
         sb.add_text_field(name + "_l", tokenizer_name="ws", index_option="freq")
-    for name in ("type", "language", "collection", "subject", "title_sort", "visibility", "audience"):
+    for name in ("type", "language", "collection", "title_sort", "visibility", "audience"):
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
+    # Subjects are counted by a numeric id: tantivy counts a text column with an array as
+    # long as the column's distinct values (hundreds of thousands of subjects) per segment
+    # and query, a number column with a map as long as the hits (3x faster, measured).
+    sb.add_text_field("subject", tokenizer_name="raw", stored=True)
+    sb.add_unsigned_field("subject_id", indexed=True, fast=True)
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_float_field("created", indexed=False, fast=True)
     return sb.build()
+
+
+# ---------------------------------------------------------------- documents
+# A document as plain data, (how, field, value) with how = TEXT, UNSIGNED, INTEGER or
+# FLOAT: made where the text is analysed (worker processes, in a big rebuild) and turned
+# into a tantivy.Document where the index is written.
+TEXT, UNSIGNED, INTEGER, FLOAT = range(4)
+Prepared = list[tuple[int, str, Any]]
+
+
+def subject_id(subject: str) -> int:
+    """A subject's facet id: 52 bits of its hash (aggregation keys pass through float64)."""
+    return int.from_bytes(hashlib.blake2b(subject.encode(), digest_size=8).digest(), "big") >> 12
+
+
+def _add_keys(fields: Prepared, name: str, keys: tuple[str, str, str]) -> None:
+    """Our keys, joined by spaces, into fields whose tokenizer splits on whitespace only.
+
+    Tantivy then sees exactly our keys in order (positions for phrases), and we avoid
+    building a Python Token object per word (the pre-tokenized path was 3x slower).
+    Offsets are not needed: snippets are made from our own analysis. Stems and loose keys
+    equal to the key are not there (javon.text.index_keys): `_term` looks for them in the
+    key field.
+    """
+    exact, stems, looses = keys
+    if exact:
+        fields.append((TEXT, name, exact))
+        if stems and not stems.isspace():
+            fields.append((TEXT, name + "_s", stems))
+        if looses and not looses.isspace():
+            fields.append((TEXT, name + "_l", looses))
+
+
+def prepare(d: IndexDocument) -> list[Prepared]:
+    """The work document, then one document per page with text."""
+    lang = lang_hint(d.languages)
+    work: Prepared = [(UNSIGNED, "kind", WORK), (UNSIGNED, "work_id", d.work_id), (UNSIGNED, "page", 0)]
+    title = index_keys(d.title, lang)
+    _add_keys(work, "title", title)
+    for alt in d.alt_titles:
+        _add_keys(work, "alt_title", index_keys(alt, lang))
+    for creator in d.creators:
+        _add_keys(work, "creators", index_keys(creator, lang))
+    for subject in [*d.subjects, *d.keywords]:
+        _add_keys(work, "subjects", index_keys(subject, lang))
+    for subject in d.subjects:
+        work += [(TEXT, "subject", subject), (UNSIGNED, "subject_id", subject_id(subject))]
+    if d.abstract:
+        _add_keys(work, "abstract", index_keys(d.abstract, lang))
+    work += [(TEXT, "type", d.type), (TEXT, "visibility", d.visibility), (TEXT, "audience", d.audience)]
+    work += [(TEXT, "language", code) for code in d.languages or ["und"]]
+    work += [(TEXT, "collection", collection) for collection in d.collections]
+    work.append((TEXT, "title_sort", title[0][:200]))
+    if d.year is not None:
+        work.append((INTEGER, "year", d.year))
+    work.append((FLOAT, "created", d.created))
+
+    pages: list[Prepared] = []
+    for page in d.pages:
+        keys = index_keys(page.text, lang)
+        if not keys[0]:
+            continue
+        page_doc: Prepared = [
+            (UNSIGNED, "kind", PAGE),
+            (UNSIGNED, "work_id", d.work_id),
+            (UNSIGNED, "page", page.number),
+            (TEXT, "audience", d.audience),
+        ]
+        _add_keys(page_doc, PAGE_FIELD, keys)
+        pages.append(page_doc)
+        # The work's body holds every page in turn, one value per page.
+        _add_keys(work, "body", keys)
+    work.append((UNSIGNED, "pages", len(pages)))
+    return [work, *pages]
+
+
+def prepare_batch(batch: list[IndexDocument]) -> list[Prepared]:
+    return [doc for d in batch for doc in prepare(d)]
+
+
+def to_tantivy(fields: Prepared) -> tantivy.Document:
+    doc = tantivy.Document()
+    adders = (doc.add_text, doc.add_unsigned, doc.add_integer, doc.add_float)
+    for how, name, value in fields:
+        adders[how](name, value)
+    return doc
+
+
+def _prepared(batches: Iterable[list[IndexDocument]], workers: int) -> Iterator[tuple[int, list[Prepared]]]:
+    """(works, documents) of each batch, in order.
+
+    The first batches are analysed here; from the third on, a big rebuild is analysed in
+    `workers` processes (analysis is pure Python and holds the GIL), so that a small one
+    starts no process.
+    """
+    it = iter(batches)
+    for batch in itertools.islice(it, 2):
+        yield len(batch), prepare_batch(batch)
+    if workers <= 1:
+        for batch in it:
+            yield len(batch), prepare_batch(batch)
+        return
+    # spawn, not fork: the writer's threads are running by now.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: deque[tuple[int, Future[list[Prepared]]]] = deque()
+        for batch in it:
+            pending.append((len(batch), pool.submit(prepare_batch, batch)))
+            if len(pending) > 2 * workers:
+                n, future = pending.popleft()
+                yield n, future.result()
+        while pending:
+            n, future = pending.popleft()
+            yield n, future.result()
 
 
 class TantivyBackend:
@@ -108,68 +237,11 @@ class TantivyBackend:
         version_file.write_text(str(SCHEMA_VERSION))
         self._last_reload = 0.0
         self._writer: tantivy.IndexWriter | None = None
+        self._names: dict[int, str] = {}  # subject facet id -> subject, as met
+        self._generation: tuple[int, ...] = ()
+        self._browsing: dict[tuple[Any, ...], SearchResult] = {}
 
     # ---------------------------------------------------------------- writing
-    @staticmethod
-    def _add_text(doc: tantivy.Document, name: str, tokens: list[TokenTuple]) -> None:
-        """Our keys, joined by spaces, into fields whose tokenizer splits on whitespace only.
-
-        Tantivy then sees exactly our keys in order (positions for phrases), and we avoid
-        building a Python Token object per word (the pre-tokenized path was 3x slower).
-        Offsets are not needed: snippets are made from our own analysis.
-        """
-        if tokens:
-            doc.add_text(name, " ".join([t[KEY] for t in tokens if t[KEY]]))
-            doc.add_text(name + "_s", " ".join([t[STEM] for t in tokens if t[STEM]]))
-            doc.add_text(name + "_l", " ".join([t[LOOSE] for t in tokens if t[LOOSE]]))
-
-    def _documents(self, d: IndexDocument) -> Iterable[tantivy.Document]:
-        lang = lang_hint(d.languages)
-        work = tantivy.Document()
-        work.add_unsigned("kind", WORK)
-        work.add_unsigned("work_id", d.work_id)
-        work.add_unsigned("page", 0)
-        title = analyze_tuples(d.title, lang)
-        self._add_text(work, "title", title)
-        for alt in d.alt_titles:
-            self._add_text(work, "alt_title", analyze_tuples(alt, lang))
-        for creator in d.creators:
-            self._add_text(work, "creators", analyze_tuples(creator, lang))
-        for subject in [*d.subjects, *d.keywords]:
-            self._add_text(work, "subjects", analyze_tuples(subject, lang))
-        for subject in d.subjects:
-            work.add_text("subject", subject)
-        self._add_text(work, "abstract", analyze_tuples(d.abstract, lang))
-        work.add_text("type", d.type)
-        work.add_text("visibility", d.visibility)
-        work.add_text("audience", d.audience)
-        for code in d.languages or ["und"]:
-            work.add_text("language", code)
-        for collection in d.collections:
-            work.add_text("collection", collection)
-        work.add_text("title_sort", " ".join(t[KEY] for t in title)[:200])
-        if d.year is not None:
-            work.add_integer("year", d.year)
-        work.add_float("created", d.created)
-
-        pages: list[tantivy.Document] = []
-        for page in d.pages:
-            tokens = analyze_tuples(page.text, lang)
-            if not tokens:
-                continue
-            page_doc = tantivy.Document()
-            page_doc.add_unsigned("kind", PAGE)
-            page_doc.add_unsigned("work_id", d.work_id)
-            page_doc.add_unsigned("page", page.number)
-            page_doc.add_text("audience", d.audience)
-            self._add_text(page_doc, "body", tokens)
-            pages.append(page_doc)
-            # The work's body holds every page in turn, one value per page.
-            self._add_text(work, "body", tokens)
-        work.add_unsigned("pages", len(pages))
-        yield work
-        yield from pages
-
     def _get_writer(self) -> tantivy.IndexWriter:
         """This process's one writer, kept open so that merges run in the background.
 
@@ -196,27 +268,34 @@ class TantivyBackend:
                     writer.delete_documents_by_query(
                         tantivy.Query.term_set_query(self.schema, "work_id", list(work_ids))
                     )
-                for d in documents:
-                    for doc in self._documents(d):
-                        writer.add_document(doc)
+                for fields in prepare_batch(documents):
+                    writer.add_document(to_tantivy(fields))
                 writer.commit()
             except BaseException:
                 writer.rollback()
                 raise
-            self.index.reload()
+            self._reload()
 
-    def rebuild(self, batches: Iterable[list[IndexDocument]]) -> int:
-        """Empty the index and fill it with every batch, with one commit at the end."""
+    def rebuild(self, batches: Iterable[list[IndexDocument]], workers: int | None = None) -> int:
+        """Empty the index and fill it with every batch, with one commit at the end.
+
+        A rebuild has the machine to itself: its writer indexes on two threads with a large
+        heap (fewer, bigger segments to merge) while this thread analyses the next works.
+        """
         count = 0
         with self._lock:
-            writer = self._get_writer()
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+            self._writer = self.index.writer(heap_size=REBUILD_HEAP, num_threads=REBUILD_THREADS)
+            writer = self._writer
             try:
                 writer.delete_all_documents()
-                for batch in batches:
-                    for d in batch:
-                        for doc in self._documents(d):
-                            writer.add_document(doc)
-                    count += len(batch)
+                if workers is None:
+                    workers = getattr(settings, "SEARCH_REBUILD_WORKERS", None) or os.cpu_count() or 1
+                for works, prepared in _prepared(batches, workers):
+                    for fields in prepared:
+                        writer.add_document(to_tantivy(fields))
+                    count += works
                 writer.commit()
                 writer.wait_merging_threads()
             except BaseException:
@@ -224,7 +303,7 @@ class TantivyBackend:
                 raise
             finally:
                 self._writer = None  # wait_merging_threads consumed it
-            self.index.reload()
+            self._reload()
         return count
 
     def clear(self) -> None:
@@ -232,34 +311,74 @@ class TantivyBackend:
             writer = self._get_writer()
             writer.delete_all_documents()
             writer.commit()
-            self.index.reload()
+            self._reload()
 
     # ---------------------------------------------------------------- reading
+    def _reload(self) -> None:
+        """See the newest commit, and note which one it is (for results kept per commit).
+
+        Each commit replaces meta.json (a new file, renamed into place); it is looked at
+        before reloading, so a commit landing in between is seen again next time.
+        """
+        try:
+            meta = (self.path / "meta.json").stat()
+            self._generation = (meta.st_ino, meta.st_mtime_ns, meta.st_size)
+        except FileNotFoundError:
+            self._generation = ()
+        self.index.reload()
+
     def _searcher(self) -> tantivy.Searcher:
         now = time.monotonic()
         if now - self._last_reload > 0.2:
             # Another process (the index follower) may have committed since.
-            self.index.reload()
+            self._reload()
             self._last_reload = now
         return self.index.searcher()
 
-    def _term(self, field: str, term: TermKeys, weight: float) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        """One word in one field: the best of its exact, stemmed and loose matches.
+    def _subject_names(self, searcher: tantivy.Searcher, ids: list[int]) -> dict[int, str]:
+        """Subjects of facet ids: kept in memory once met, else read from a work that has one."""
+        names = self._names
+        for wanted in [i for i in ids if i not in names]:
+            result = searcher.search(tantivy.Query.term_query(self.schema, "subject_id", wanted), limit=1)
+            for _score, address in result.hits:
+                for subject in searcher.doc(address).get_all("subject"):
+                    if len(names) >= SUBJECT_NAMES_KEPT:
+                        names.clear()
+                    names[subject_id(subject)] = subject
+        return {i: names[i] for i in ids if i in names}
 
-        The best, not the sum: a word whose three keys coincide (most English words) must
-        not score three times what a stem-only match does.
+    @staticmethod
+    def _term_keys(field: str, term: TermKeys, weight: float, into: dict[tuple[str, str, str], float]) -> None:
+        """The term lookups that find one word in one field, each with its weight.
+
+        The stem and loose fields hold only keys that differ from the word's exact key
+        (javon.text.index_keys), so a stem or loose key is looked for in the key field too.
+        A lookup already there (another reading of the same word) keeps its best weight.
         """
-
-        def query(name: str, value: str, w: float, option: str) -> tantivy.Query:
-            return tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, name, value, index_option=option), w)
-
-        kinds = [
-            query(field, term.key, weight, "position"),
-            query(field + "_s", term.stem or term.key, weight * STEM_WEIGHT, "freq"),
-        ]
+        stem = term.stem or term.key
+        wanted = [(field, term.key, "position", weight), (field + "_s", stem, "freq", weight * STEM_WEIGHT)]
+        if stem != term.key:
+            wanted.append((field, stem, "position", weight * STEM_WEIGHT))
         if term.loose:
-            kinds.append(query(field + "_l", term.loose, weight * LOOSE_WEIGHT, "freq"))
-        return [(tantivy.Occur.Should, tantivy.Query.disjunction_max_query(kinds, TIE_BREAKER))]
+            wanted.append((field + "_l", term.loose, "freq", weight * LOOSE_WEIGHT))
+            if term.loose not in (term.key, stem):
+                wanted.append((field, term.loose, "position", weight * LOOSE_WEIGHT))
+        for name, value, option, w in wanted:
+            slot = (name, value, option)
+            if into.get(slot, -1.0) < w:
+                into[slot] = w
+
+    def _lookups(self, lookups: dict[tuple[str, str, str], float]) -> tantivy.Query:
+        """The best of a word's lookups in one field, plus a little for matching more ways.
+
+        The best, not the sum: a word whose keys coincide (most English words) must not
+        score three times what a stem-only match does.
+        """
+        queries = [
+            tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, name, value, index_option=option), w)
+            for (name, value, option), w in lookups.items()
+        ]
+        return queries[0] if len(queries) == 1 else tantivy.Query.disjunction_max_query(queries, TIE_BREAKER)
 
     def _prefix(
         self, searcher: tantivy.Searcher, field: str, prefix: str, weight: float
@@ -283,6 +402,20 @@ class TantivyBackend:
             return q
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, body_gate)])
 
+    def _word(self, clause: Clause, fields: list[str], body_gate: tantivy.Query | None) -> tantivy.Query:
+        """A one-word clause: per field, every reading's lookups in one disjunction-max.
+
+        Readings of a word (Uzbek, English, unstemmed …) mostly share their exact and loose
+        keys; merged per field, each posting list is read once, not once per reading.
+        """
+        shoulds: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for f in fields:
+            lookups: dict[tuple[str, str, str], float] = {}
+            for variant in clause.variants:
+                self._term_keys(f, variant[0], FIELD_WEIGHTS[f], lookups)
+            shoulds.append((tantivy.Occur.Should, self._gated(f, self._lookups(lookups), body_gate)))
+        return shoulds[0][1] if len(shoulds) == 1 else tantivy.Query.boolean_query(shoulds)
+
     def _clause(
         self, searcher: tantivy.Searcher, clause: Clause, fields: list[str], body_gate: tantivy.Query | None = None
     ) -> tantivy.Query:
@@ -291,6 +424,8 @@ class TantivyBackend:
         Readings (Uzbek, English, unstemmed, …) of one word are alternatives, so their scores
         must not add up: a disjunction-max keeps the best one.
         """
+        if not clause.prefix and clause.variants and all(len(v) == 1 for v in clause.variants):
+            return self._word(clause, fields, body_gate)
         readings: list[tantivy.Query] = []
         for variant in clause.variants:
             if clause.phrase and len(variant) > 1:
@@ -300,7 +435,7 @@ class TantivyBackend:
                         self._gated(
                             f,
                             tantivy.Query.boost_query(
-                                tantivy.Query.phrase_query(self.schema, f, [t.key for t in variant]), KEY_FIELDS[f]
+                                tantivy.Query.phrase_query(self.schema, f, [t.key for t in variant]), FIELD_WEIGHTS[f]
                             ),
                             body_gate,
                         ),
@@ -314,11 +449,12 @@ class TantivyBackend:
                 shoulds: list[tuple[tantivy.Occur, tantivy.Query]] = []
                 is_prefix = clause.prefix and i == len(variant) - 1
                 for f in fields:
-                    found = (
-                        self._prefix(searcher, f, term.key, KEY_FIELDS[f])
-                        if is_prefix
-                        else self._term(f, term, KEY_FIELDS[f])
-                    )
+                    if is_prefix:
+                        found = self._prefix(searcher, f, term.key, FIELD_WEIGHTS[f])
+                    else:
+                        lookups: dict[tuple[str, str, str], float] = {}
+                        self._term_keys(f, term, FIELD_WEIGHTS[f], lookups)
+                        found = [(tantivy.Occur.Should, self._lookups(lookups))]
                     shoulds += [(occur, self._gated(f, q, body_gate)) for occur, q in found]
                 if not shoulds:
                     musts = []
@@ -358,9 +494,10 @@ class TantivyBackend:
         return tantivy.Query.term_set_query(self.schema, "audience", list(filters.audiences))
 
     def _filters(self, query: ParsedQuery, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        parts: list[tuple[tantivy.Occur, tantivy.Query]] = [
-            (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", WORK))
-        ]
+        parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        if query.is_empty:
+            # Words are looked for only in fields that page documents lack (PAGE_FIELD).
+            parts.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", WORK)))
         if filters.visibility is not None:
             parts.append(
                 (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "visibility", list(filters.visibility)))
@@ -369,6 +506,7 @@ class TantivyBackend:
             ("type", filters.type),
             ("language", filters.language),
             ("collection", filters.collection),
+            ("subject", filters.subject),
         ):
             if values:
                 parts.append((tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, name, values)))
@@ -391,9 +529,14 @@ class TantivyBackend:
         facets: bool = True,
     ) -> SearchResult:
         searcher = self._searcher()
-        parts = self._filters(query, filters) + self._text_query(
-            searcher, query, body_gate=self._body_gate(filters)
-        )
+        # Without words, a search is browsing (the home page, facets of the whole library):
+        # the same answer until the next commit, and the costliest one (every work counted).
+        browsing = query.is_empty and not query.excluded and bool(self._generation)
+        if browsing:
+            key = (self._generation, repr(filters), query.year_from, query.year_to, offset, limit, sort, facets)
+            if key in self._browsing:
+                return self._browsing[key]
+        parts = self._filters(query, filters) + self._text_query(searcher, query, body_gate=self._body_gate(filters))
         q = tantivy.Query.boolean_query(parts)
         kwargs: dict[str, Any] = {"limit": max(limit, 1), "offset": offset, "count": True}
         if sort in {"year", "-year", "title", "-title", "new"}:
@@ -426,18 +569,27 @@ class TantivyBackend:
             # Subjects are many and varied: counting them over 100,000 hits took 17 ms of a
             # 20 ms query, so that facet appears once a search is narrow enough to use it.
             names = [n for n in FACETS if n not in WIDE_FACETS or total <= WIDE_FACET_MAX_HITS]
-            aggs = {name: {"terms": {"field": name, "size": FACETS[name]}} for name in names}
+            aggs = {name: {"terms": {"field": FACET_FIELDS.get(name, name), "size": FACETS[name]}} for name in names}
             raw = searcher.aggregate(q, aggs)
             for name in names:
                 buckets = raw.get(name, {}).get("buckets", [])
                 facet_counts[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-        return SearchResult(total=total, hits=hits, facets=facet_counts)
+            if "subject" in facet_counts:
+                by_id = {int(float(key)): count for key, count in facet_counts["subject"].items()}
+                found = self._subject_names(searcher, list(by_id))
+                facet_counts["subject"] = {found[i]: n for i, n in by_id.items() if i in found}
+        answer = SearchResult(total=total, hits=hits, facets=facet_counts)
+        if browsing:
+            if len(self._browsing) >= BROWSING_KEPT or next(iter(self._browsing), key)[0] != key[0]:
+                self._browsing.clear()  # a new commit, or too many kept
+            self._browsing[key] = answer
+        return answer
 
     def pages_of_work(self, query: ParsedQuery, work_id: int, limit: int = 50) -> list[tuple[int, float]]:
         if query.is_empty:
             return []
         searcher = self._searcher()
-        text_parts = self._text_query(searcher, query, fields_override=["body"])
+        text_parts = self._text_query(searcher, query, fields_override=[PAGE_FIELD])
         # On a page, every word need not be present: rank pages by how much of the query they hold.
         shoulds = [(tantivy.Occur.Should, q) for occur, q in text_parts if occur == tantivy.Occur.Must]
         if not shoulds:
