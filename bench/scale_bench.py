@@ -293,7 +293,6 @@ class Bare:
     def best_page(self, q: str, work_id: int) -> int | None:
         query = tantivy.Query.boolean_query(
             [
-                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", 1)),
                 (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "work_id", work_id)),
                 (tantivy.Occur.Must, self.index.parse_query(q, [tb.PAGE_FIELD])),
             ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -205,8 +204,9 @@ SEARCH_INDEX_DIR = env_path("INDEX_DIR", DATA_DIR / "index")
 # Apply the index change log right after each commit in this process (one-process
 # setups and tests); otherwise `javon index-follow` applies it.
 SEARCH_SYNC = env_bool("SEARCH_SYNC", TASKS_MODE != "database")
-# Processes that analyse text during a full rebuild (`javon reindex`, a new replica).
-SEARCH_REBUILD_WORKERS = env_int("SEARCH_REBUILD_WORKERS", os.cpu_count() or 1)
+# Processes that analyse text during a full rebuild (`javon reindex`, a new replica);
+# 0: one per core beyond the two the index writer uses.
+SEARCH_REBUILD_WORKERS = env_int("SEARCH_REBUILD_WORKERS", 0)
 
 # Downloads: hand large files to nginx with X-Accel-Redirect when set (internal prefix).
 ACCEL_REDIRECT_PREFIX = env_str("ACCEL_REDIRECT", "")

@@ -106,6 +106,17 @@ def test_facets_and_filters(shelf: dict[str, Work]) -> None:
     assert search.search("tarixi", Filters(subject=["kitobxonlik"])).total == 0
 
 
+def test_subject_names_come_from_the_works_when_the_names_file_lacks_them(
+    shelf: dict[str, Work], tmp_path: Any
+) -> None:
+    from javon.search.subject_names import SubjectNames
+
+    backend = get_backend()
+    backend._subjects = SubjectNames(tmp_path / "empty.sqlite3")  # type: ignore[attr-defined]
+    backend._names.clear()  # type: ignore[attr-defined]
+    assert search.search("kutubxona").facets["subject"] == {"kutubxonachilik": 1}
+
+
 def test_browsing_answers_are_new_after_every_commit(shelf: dict[str, Work]) -> None:
     # Text-less searches are kept per commit of the index; a new work must show at once.
     assert search.search("").total == 4

@@ -28,6 +28,7 @@ from django.conf import settings
 
 from javon.search.backend import Filters, Hit, IndexDocument, SearchResult, lang_hint
 from javon.search.query import Clause, ParsedQuery, TermKeys
+from javon.search.subject_names import SubjectNames
 from javon.text.analyzer import index_keys
 
 log = logging.getLogger(__name__)
@@ -185,6 +186,14 @@ def prepare_batch(batch: list[IndexDocument]) -> list[Prepared]:
     return [doc for d in batch for doc in prepare(d)]
 
 
+def subject_pairs(prepared: list[Prepared]) -> Iterator[tuple[int, str]]:
+    """(facet id, subject) of every subject in these documents, for SubjectNames."""
+    for fields in prepared:
+        for _how, name, value in fields:
+            if name == "subject":
+                yield subject_id(value), value
+
+
 def to_tantivy(fields: Prepared) -> tantivy.Document:
     doc = tantivy.Document()
     adders = (doc.add_text, doc.add_unsigned, doc.add_integer, doc.add_float)
@@ -238,6 +247,7 @@ class TantivyBackend:
         self._last_reload = 0.0
         self._writer: tantivy.IndexWriter | None = None
         self._names: dict[int, str] = {}  # subject facet id -> subject, as met
+        self._subjects = SubjectNames(self.path / "subjects.sqlite3")
         self._generation: tuple[int, ...] = ()
         self._browsing: dict[tuple[Any, ...], SearchResult] = {}
 
@@ -268,8 +278,10 @@ class TantivyBackend:
                     writer.delete_documents_by_query(
                         tantivy.Query.term_set_query(self.schema, "work_id", list(work_ids))
                     )
-                for fields in prepare_batch(documents):
+                prepared = prepare_batch(documents)
+                for fields in prepared:
                     writer.add_document(to_tantivy(fields))
+                self._subjects.add(subject_pairs(prepared))
                 writer.commit()
             except BaseException:
                 writer.rollback()
@@ -291,10 +303,13 @@ class TantivyBackend:
             try:
                 writer.delete_all_documents()
                 if workers is None:
-                    workers = getattr(settings, "SEARCH_REBUILD_WORKERS", None) or os.cpu_count() or 1
+                    # By default, a process per core beyond the writer's two threads: on two
+                    # cores a pool measured no faster than analysing here.
+                    workers = getattr(settings, "SEARCH_REBUILD_WORKERS", 0) or max(1, (os.cpu_count() or 1) - 2)
                 for works, prepared in _prepared(batches, workers):
                     for fields in prepared:
                         writer.add_document(to_tantivy(fields))
+                    self._subjects.add(subject_pairs(prepared))
                     count += works
                 writer.commit()
                 writer.wait_merging_threads()
@@ -336,19 +351,23 @@ class TantivyBackend:
         return self.index.searcher()
 
     def _subject_names(self, searcher: tantivy.Searcher, ids: list[int]) -> dict[int, str]:
-        """Subjects of facet ids: kept in memory once met, else read from a work that has one."""
+        """Subjects of facet ids: kept in memory once met, else read from the names file."""
         names = self._names
-        for wanted in [i for i in ids if i not in names]:
+        if len(names) >= SUBJECT_NAMES_KEPT:
+            names.clear()
+        missing = [i for i in ids if i not in names]
+        if missing:
+            names.update(self._subjects.get(missing))
+        for wanted in [i for i in missing if i not in names]:
+            # Not in the file (an index written before it was kept): read a work that has it.
             result = searcher.search(tantivy.Query.term_query(self.schema, "subject_id", wanted), limit=1)
             for _score, address in result.hits:
                 for subject in searcher.doc(address).get_all("subject"):
-                    if len(names) >= SUBJECT_NAMES_KEPT:
-                        names.clear()
                     names[subject_id(subject)] = subject
         return {i: names[i] for i in ids if i in names}
 
     @staticmethod
-    def _term_keys(field: str, term: TermKeys, weight: float, into: dict[tuple[str, str, str], float]) -> None:
+    def _term_keys(field: str, term: TermKeys, weight: float, into: dict[tuple[str, str], float]) -> None:
         """The term lookups that find one word in one field, each with its weight.
 
         The stem and loose fields hold only keys that differ from the word's exact key
@@ -356,27 +375,27 @@ class TantivyBackend:
         A lookup already there (another reading of the same word) keeps its best weight.
         """
         stem = term.stem or term.key
-        wanted = [(field, term.key, "position", weight), (field + "_s", stem, "freq", weight * STEM_WEIGHT)]
+        wanted = [(field, term.key, weight), (field + "_s", stem, weight * STEM_WEIGHT)]
         if stem != term.key:
-            wanted.append((field, stem, "position", weight * STEM_WEIGHT))
+            wanted.append((field, stem, weight * STEM_WEIGHT))
         if term.loose:
-            wanted.append((field + "_l", term.loose, "freq", weight * LOOSE_WEIGHT))
+            wanted.append((field + "_l", term.loose, weight * LOOSE_WEIGHT))
             if term.loose not in (term.key, stem):
-                wanted.append((field, term.loose, "position", weight * LOOSE_WEIGHT))
-        for name, value, option, w in wanted:
-            slot = (name, value, option)
-            if into.get(slot, -1.0) < w:
-                into[slot] = w
+                wanted.append((field, term.loose, weight * LOOSE_WEIGHT))
+        for name, value, w in wanted:
+            if into.get((name, value), -1.0) < w:
+                into[(name, value)] = w
 
-    def _lookups(self, lookups: dict[tuple[str, str, str], float]) -> tantivy.Query:
+    def _lookups(self, lookups: dict[tuple[str, str], float]) -> tantivy.Query:
         """The best of a word's lookups in one field, plus a little for matching more ways.
 
         The best, not the sum: a word whose keys coincide (most English words) must not
         score three times what a stem-only match does.
         """
+        # Term lookups score by frequency; positions are for phrases only.
         queries = [
-            tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, name, value, index_option=option), w)
-            for (name, value, option), w in lookups.items()
+            tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, name, value, index_option="freq"), w)
+            for (name, value), w in lookups.items()
         ]
         return queries[0] if len(queries) == 1 else tantivy.Query.disjunction_max_query(queries, TIE_BREAKER)
 
@@ -410,7 +429,7 @@ class TantivyBackend:
         """
         shoulds: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for f in fields:
-            lookups: dict[tuple[str, str, str], float] = {}
+            lookups: dict[tuple[str, str], float] = {}
             for variant in clause.variants:
                 self._term_keys(f, variant[0], FIELD_WEIGHTS[f], lookups)
             shoulds.append((tantivy.Occur.Should, self._gated(f, self._lookups(lookups), body_gate)))
@@ -452,7 +471,7 @@ class TantivyBackend:
                     if is_prefix:
                         found = self._prefix(searcher, f, term.key, FIELD_WEIGHTS[f])
                     else:
-                        lookups: dict[tuple[str, str, str], float] = {}
+                        lookups: dict[tuple[str, str], float] = {}
                         self._term_keys(f, term, FIELD_WEIGHTS[f], lookups)
                         found = [(tantivy.Occur.Should, self._lookups(lookups))]
                     shoulds += [(occur, self._gated(f, q, body_gate)) for occur, q in found]
@@ -594,9 +613,9 @@ class TantivyBackend:
         shoulds = [(tantivy.Occur.Should, q) for occur, q in text_parts if occur == tantivy.Occur.Must]
         if not shoulds:
             return []
+        # Only page documents have PAGE_FIELD: no kind filter (a posting list of every page).
         q = tantivy.Query.boolean_query(
             [
-                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", PAGE)),
                 (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "work_id", work_id)),
                 (tantivy.Occur.Must, tantivy.Query.boolean_query(shoulds)),
             ]
