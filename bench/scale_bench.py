@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +62,6 @@ from javon.search.services import make_snippet  # noqa: E402
 PAGE_WORDS = 300
 COLLECTIONS = [f"collection-{i:02d}" for i in range(40)]
 BARE_TEXT = ["title", "creators", "subjects", "abstract", "body"]
-BARE_FACETS = ["type", "language", "year", "collection"]
 KINDS = ["rare", "common", "and2", "and3", "phrase", "prefix", "suggest", "facets", "facets-cold", "fulltext"]
 
 
@@ -254,6 +254,7 @@ class Bare:
         self.schema = bare_schema()
         self.searcher = index.searcher()
         self.kind_work = tantivy.Query.term_query(self.schema, "kind", 0)
+        self.threads = ThreadPoolExecutor(max_workers=2)
 
     def text_query(self, q: str, fields: list[str]) -> tantivy.Query:
         if q.endswith("*"):
@@ -272,12 +273,12 @@ class Bare:
         parts = [(tantivy.Occur.Must, self.text_query(q, BARE_TEXT) if q else self.kind_work)]
         query = tantivy.Query.boolean_query(parts)
         kwargs = {"order_by_field": "created"} if not q else {}
+        # As ours: facets counted on another thread while this one ranks, subjects after.
+        counting = self.threads.submit(searcher.aggregate, query, tb._aggregations(tb.NARROW_FACETS))
         result = searcher.search(query, limit=10, count=True, **kwargs)
-        names = [n for n in BARE_FACETS]
+        counting.result()
         if result.count <= tb.WIDE_FACET_MAX_HITS:
-            names.append("subject")
-        fields = {n: tb.FACET_FIELDS.get(n, n) for n in names}
-        searcher.aggregate(query, {n: {"terms": {"field": fields[n], "size": tb.FACETS[n]}} for n in names})
+            searcher.aggregate(query, tb._aggregations(tb.WIDE_FACETS))
         addresses = [addr for _score, addr in result.hits]
         ids = searcher.fast_field_values("work_id", addresses) if addresses else []
         return result.count, [(int(w), 0) for w in ids]
@@ -370,12 +371,11 @@ def time_ours(
             parsed = parse(q)
             result = backend.search(parsed, Filters(), limit=10)
             if kind == "fulltext":
+                # As services.search: the best page of each hit with text, then its snippet.
                 keys = parsed.highlight_keys()
-                for hit in result.hits:
-                    if hit.pages:
-                        best = backend.pages_of_work(parsed, hit.work_id, 1)
-                        if best:
-                            make_snippet(pages[(hit.work_id, best[0][0])], keys)
+                best = backend.best_pages(parsed, [hit.work_id for hit in result.hits if hit.pages])
+                for work_id, number in best.items():
+                    make_snippet(pages[(work_id, number)], keys)
             samples.append((time.perf_counter() - started) * 1000)
         out[kind] = percentiles(samples)
     return out

@@ -228,3 +228,19 @@ def test_year_ranges_facet(shelf: dict[str, Work]) -> None:
         "1890-1899": 1,
         "1860-1869": 1,
     }
+
+
+def test_best_pages_of_several_works_in_one_search(shelf: dict[str, Work], monkeypatch: Any) -> None:
+    from javon.search import tantivy_backend
+    from javon.search.query import parse
+
+    other = make_work(title="Another book", languages=["en"])
+    _with_pages(other, ["nothing here", "the dark forest", "dark, dark, dark night"])
+    search.apply_changes()
+    backend = get_backend()
+    works = [shelf["english"].pk, other.pk]
+    assert backend.best_pages(parse("dark"), works) == {shelf["english"].pk: 2, other.pk: 3}
+    # When the pages read do not reach a work, it is asked alone.
+    monkeypatch.setattr(tantivy_backend, "PAGES_SEEN", 1)
+    assert backend.best_pages(parse("dark"), works) == {shelf["english"].pk: 2, other.pk: 3}
+    assert backend.best_pages(parse("zebra"), works) == {}

@@ -108,6 +108,9 @@ class SearchBackend(Protocol):
     def pages_of_work(self, query: ParsedQuery, work_id: int, limit: int = 50) -> list[tuple[int, float]]:
         """Pages of one work that match, best first, as (page number, score)."""
 
+    def best_pages(self, query: ParsedQuery, work_ids: list[int]) -> dict[int, int]:
+        """The best matching page of each of these works (work id -> page number)."""
+
     def correct(self, key: str) -> str | None:
         """A likely intended indexed word for a key that is not in the index (typos)."""
 

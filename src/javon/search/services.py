@@ -345,12 +345,9 @@ def search(
             readable.add(pk)
     best_page: dict[int, int] = {}
     if snippets and not query.is_empty:
-        for h in result.hits:
-            # Works without text (catalogue records), or whose text is closed to this
-            # reader, need no search among pages.
-            best = backend.pages_of_work(query, h.work_id, limit=1) if h.pages and h.work_id in readable else []
-            if best:
-                best_page[h.work_id] = best[0][0]
+        # Works without text (catalogue records), or whose text is closed to this reader,
+        # need no search among pages.
+        best_page = backend.best_pages(query, [h.work_id for h in result.hits if h.pages and h.work_id in readable])
     texts: dict[tuple[int, int], str] = {}
     if best_page:
         wanted = Q()
