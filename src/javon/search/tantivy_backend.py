@@ -457,15 +457,21 @@ class TantivyBackend:
         if not clause.prefix and clause.variants and all(len(v) == 1 for v in clause.variants):
             return self._word(clause, fields, body_gate)
         readings: list[tantivy.Query] = []
+        phrased: set[tuple[str, ...]] = set()
         for variant in clause.variants:
             if clause.phrase and len(variant) > 1:
+                # A phrase matches keys only, which most readings share: search each once.
+                keys = tuple(t.key for t in variant)
+                if keys in phrased:
+                    continue
+                phrased.add(keys)
                 phrases = [
                     (
                         tantivy.Occur.Should,
                         self._gated(
                             f,
                             tantivy.Query.boost_query(
-                                tantivy.Query.phrase_query(self.schema, f, [t.key for t in variant]), FIELD_WEIGHTS[f]
+                                tantivy.Query.phrase_query(self.schema, f, list(keys)), FIELD_WEIGHTS[f]
                             ),
                             body_gate,
                         ),
