@@ -23,7 +23,7 @@ def test_fast_words_equal_iter_words_on_the_real_corpus() -> None:
     paths = sorted(CORPUS.glob("*.txt"))
     assert paths, "the shared corpus is missing"
     for path in paths:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")[:100_000]  # every language and script, in seconds
         for start in range(0, len(text), 20_000):
             chunk = text[start : start + 20_000]
             assert words(chunk) == slow_words(chunk), path.name

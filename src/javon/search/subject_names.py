@@ -28,6 +28,8 @@ class SubjectNames:
         if conn is None or self._local.pid != os.getpid():
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
+            # No fsync per commit: a name lost in a crash is read back from the works.
+            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
             self._local.conn, self._local.pid = conn, os.getpid()
         return conn
