@@ -370,7 +370,7 @@ class TantivyBackend:
         if missing:
             names.update(self._subjects.get(missing))
         for wanted in [i for i in missing if i not in names]:
-            # Not in the file (an index written before it was kept): read a work that has it.
+            # Not in the file (deleted, or its last commits lost in a crash): read a work.
             result = searcher.search(tantivy.Query.term_query(self.schema, "subject_id", wanted), limit=1)
             for _score, address in result.hits:
                 for subject in searcher.doc(address).get_all("subject"):

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .normalize import APOSTROPHES, REFORMED_LETTERS
+from .normalize import APOSTROPHES, REFORMED_LETTERS_RE
 
 UZ_LATN = "uz-Latn"
 UZ_CYRL = "uz-Cyrl"
@@ -40,7 +40,6 @@ def _scores(text: str, langs: tuple[str, ...]) -> dict[str, float]:
 
 _CYR_RE = re.compile("[\u0400-\u04ff]")
 _LAT_RE = re.compile("[A-Za-z\u00c0-\u024f]")
-_REFORMED_RE = re.compile("[" + "".join(sorted(REFORMED_LETTERS)) + "]")
 # Frequent short words: enough of them decides the language without the classifier.
 _EN_WORDS_RE = re.compile(r"\b(?:the|and|of|to|is|was|that|with|for|in|it|he|she)\b")
 _UZ_WORDS_RE = re.compile(
@@ -87,7 +86,7 @@ def _detect(sample: str) -> str:
         return UZ_CYRL if s.get("uz", 0.0) > s.get("ru", 0.0) else RU
     # Latin script: letters first (oʻ gʻ with any apostrophe, reformed letters), then
     # frequent words, and the classifier only when those do not agree.
-    uz_letters = len(_OG_APOS_RE.findall(sample)) + len(_REFORMED_RE.findall(sample))
+    uz_letters = len(_OG_APOS_RE.findall(sample)) + len(REFORMED_LETTERS_RE.findall(sample))
     low = sample.lower()
     en_words = len(_EN_WORDS_RE.findall(low))
     uz_words = len(_UZ_WORDS_RE.findall(low))

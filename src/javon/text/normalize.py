@@ -139,8 +139,8 @@ def fold_russian(word: str) -> str:
     return clean(word).replace("ё", "е")
 
 
-_REFORMED_LETTERS_RE = re.compile("[" + "".join(sorted(REFORMED_LETTERS)) + "]")
+REFORMED_LETTERS_RE = re.compile("[" + "".join(sorted(REFORMED_LETTERS)) + "]")
 
 
 def has_reformed_letters(text: str) -> bool:
-    return not text.isascii() and _REFORMED_LETTERS_RE.search(text) is not None
+    return not text.isascii() and REFORMED_LETTERS_RE.search(text) is not None
